@@ -1,0 +1,55 @@
+package org.wootrichub.segment;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wootrichub.observe.HubMetrics;
+import org.wootrichub.observe.SecretMasker;
+
+/** The ingress's HTTP replies: JSON bodies always, since Segment clients resend on a non-JSON answer. */
+public class IngressReplies {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngressReplies.class);
+
+    private final HubMetrics metrics;
+    private final SecretMasker masker;
+    private final int retryAfterSeconds;
+
+    public IngressReplies(HubMetrics metrics, SecretMasker masker, int retryAfterSeconds) {
+        this.metrics = metrics;
+        this.masker = masker;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public void accepted(Exchange exchange) {
+        IntakeResult result = exchange.getMessage().getBody(IntakeResult.class);
+        reply(exchange.getMessage(), 200, result.replyJson());
+    }
+
+    public void refused(Exchange exchange) {
+        IngressRejection rejection = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, IngressRejection.class);
+        metrics.ingress("refused_" + rejection.status(), 1);
+        LOG.debug("ingress request refused: {} {}", rejection.status(), rejection.code());
+        reply(exchange.getMessage(), rejection.status(), error(rejection.code(), masker.mask(rejection.getMessage())));
+    }
+
+    public void brokerUnavailable(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        metrics.ingress("refused_503", 1);
+        LOG.warn("ingress answered 503, the broker did not store the events: {}", cause == null ? "?" : masker.mask(cause.getMessage()));
+        Message message = exchange.getMessage();
+        reply(message, 503, error("broker_unavailable", "the events could not be stored; retry later"));
+        message.setHeader("Retry-After", Integer.toString(retryAfterSeconds));
+    }
+
+    private static void reply(Message message, int status, String json) {
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(json);
+    }
+
+    static String error(String code, String message) {
+        return SegmentJson.write(SegmentJson.MAPPER.createObjectNode().put("code", code).put("message", message));
+    }
+}
