@@ -1,0 +1,47 @@
+package org.wootrichub.broker;
+
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+
+/**
+ * Address settings of the hub's queues. The same values are written in docker/artemis/broker.xml for an external
+ * broker; keep the two in step.
+ */
+public final class BrokerSettings {
+
+    /** Last-resort address for what the broker itself gives up on (rollbacks past max attempts on the DLQ). */
+    public static final String FINAL_DEAD_LETTER_ADDRESS = "hub.dla";
+
+    private BrokerSettings() {
+    }
+
+    /**
+     * Rollbacks on the ingest queue are infrastructure failures (a dead letter could not be written, the process
+     * stopped mid-delivery): the broker retries them with backoff and, past the attempts, moves the event to the
+     * DLQ rather than dropping it.
+     */
+    public static AddressSettings forIngestQueue(QueueNames queues) {
+        return common().setDeadLetterAddress(SimpleString.of(queues.deadLetters()))
+                .setMaxDeliveryAttempts(50)
+                .setRedeliveryDelay(1000)
+                .setRedeliveryMultiplier(2.0)
+                .setMaxRedeliveryDelay(300_000);
+    }
+
+    public static AddressSettings forHubQueue() {
+        return common().setDeadLetterAddress(SimpleString.of(FINAL_DEAD_LETTER_ADDRESS))
+                .setMaxDeliveryAttempts(50)
+                .setRedeliveryDelay(1000);
+    }
+
+    private static AddressSettings common() {
+        // A backlog pages to disk instead of filling the heap.
+        return new AddressSettings()
+                .setMaxSizeBytes(32L * 1024 * 1024)
+                .setPageSizeBytes(4 * 1024 * 1024)
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                .setAutoCreateDeadLetterResources(false)
+                .setExpiryAddress(SimpleString.of(FINAL_DEAD_LETTER_ADDRESS));
+    }
+}

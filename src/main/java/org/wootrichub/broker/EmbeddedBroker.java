@@ -1,0 +1,81 @@
+package org.wootrichub.broker;
+
+import java.nio.file.Path;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Artemis broker the hub runs in its own process when no external broker is configured. Its journal lives in
+ * the data folder, so events queued before a stop or a crash are there after the next start.
+ */
+public class EmbeddedBroker extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    public static final String VM_URL = "vm://0";
+
+    private final Path dataDir;
+    private final QueueNames queues;
+    private final int duplicateIdCacheSize;
+    private final int tcpPort;
+    private EmbeddedActiveMQ server;
+
+    /**
+     * @param tcpPort a port for an extra TCP acceptor on 127.0.0.1 (tools, benchmarks), or 0 for none
+     */
+    public EmbeddedBroker(Path dataDir, QueueNames queues, int duplicateIdCacheSize, int tcpPort) {
+        this.dataDir = dataDir;
+        this.queues = queues;
+        this.duplicateIdCacheSize = duplicateIdCacheSize;
+        this.tcpPort = tcpPort;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        Path broker = dataDir.resolve("broker");
+        Configuration config = new ConfigurationImpl()
+                .setName("wootric-hub")
+                .setPersistenceEnabled(true)
+                .setSecurityEnabled(false)
+                .setJMXManagementEnabled(false)
+                .setJournalType(JournalType.NIO)
+                .setJournalDirectory(broker.resolve("journal").toString())
+                .setBindingsDirectory(broker.resolve("bindings").toString())
+                .setPagingDirectory(broker.resolve("paging").toString())
+                .setLargeMessagesDirectory(broker.resolve("large-messages").toString())
+                .setIDCacheSize(duplicateIdCacheSize)
+                .setPersistIDCache(true);
+        config.addAcceptorConfiguration("in-vm", VM_URL);
+        if (tcpPort > 0) {
+            config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + tcpPort);
+        }
+        config.addAddressSetting(queues.events(), BrokerSettings.forIngestQueue(queues));
+        for (String name : new String[] {queues.rejected(), queues.deadLetters(), BrokerSettings.FINAL_DEAD_LETTER_ADDRESS}) {
+            config.addAddressSetting(name, BrokerSettings.forHubQueue());
+        }
+        for (String name : new String[] {queues.events(), queues.rejected(), queues.deadLetters(), BrokerSettings.FINAL_DEAD_LETTER_ADDRESS}) {
+            config.addQueueConfiguration(QueueConfiguration.of(name).setAddress(name)
+                    .setRoutingType(RoutingType.ANYCAST).setDurable(true));
+        }
+        server = new EmbeddedActiveMQ();
+        server.setConfiguration(config);
+        server.start();
+        LOG.info("Embedded Artemis broker started, journal in {}", broker.toAbsolutePath());
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (server != null) {
+            server.stop();
+            server = null;
+            LOG.info("Embedded Artemis broker stopped");
+        }
+    }
+}
