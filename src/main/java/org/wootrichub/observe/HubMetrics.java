@@ -1,0 +1,80 @@
+package org.wootrichub.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.function.Supplier;
+
+/**
+ * The hub's own counters, exposed with Camel's on /observe/metrics. Outcomes are counted here instead of logged
+ * one by one at INFO.
+ */
+public class HubMetrics {
+
+    private final Supplier<MeterRegistry> registrySource;
+    private volatile MeterRegistry registry;
+
+    /** @param registrySource looked up on first use: Camel binds its Prometheus registry after the beans are made */
+    public HubMetrics(Supplier<MeterRegistry> registrySource) {
+        this.registrySource = registrySource;
+    }
+
+    public static HubMetrics inMemory() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        return new HubMetrics(() -> registry);
+    }
+
+    private MeterRegistry registry() {
+        MeterRegistry r = registry;
+        if (r == null) {
+            synchronized (this) {
+                if (registry == null) {
+                    MeterRegistry found = registrySource.get();
+                    registry = found != null ? found : new SimpleMeterRegistry();
+                }
+                r = registry;
+            }
+        }
+        return r;
+    }
+
+    /** Events accepted or rejected at ingress, by path kind and outcome. */
+    public void ingress(String outcome, int count) {
+        if (count > 0) {
+            counter("hub.ingress.events", "outcome", outcome).increment(count);
+        }
+    }
+
+    public void delivered(String type) {
+        counter("hub.events", "type", type, "outcome", "delivered", "reason", "none").increment();
+    }
+
+    public void skipped(String type, String reason) {
+        counter("hub.events", "type", type, "outcome", "skipped", "reason", reason).increment();
+    }
+
+    public void deadLettered(String type, String reason) {
+        counter("hub.events", "type", type, "outcome", "dead_lettered", "reason", reason).increment();
+    }
+
+    public void parked(String type, String reason) {
+        counter("hub.events", "type", type, "outcome", "parked", "reason", reason).increment();
+    }
+
+    public void wootricCall(String operation, String status) {
+        counter("hub.wootric.calls", "operation", operation, "status", status).increment();
+    }
+
+    public void mappingWarning(String type, String reason) {
+        counter("hub.mapping.warnings", "type", type, "reason", reason).increment();
+    }
+
+    public double count(String name, String... tags) {
+        Counter c = registry().find(name).tags(tags).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private Counter counter(String name, String... tags) {
+        return Counter.builder(name).tags(tags).register(registry());
+    }
+}

@@ -1,0 +1,66 @@
+package org.wootrichub.wootric;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * Wootric HTTP through the routes of deliver-wootric.camel.yaml: API calls pass the account's throttle, token calls
+ * do not. The endpoint URI stays fixed (one connection pool); the URL of each call travels in CamelHttpUri.
+ */
+public class CamelWootricTransport implements WootricTransport {
+
+    static final String API_ROUTE = "direct:wootric-api-call";
+    static final String TOKEN_ROUTE = "direct:wootric-token-call";
+
+    private static final String[] RATE_HEADERS = {"X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset", "Retry-After"};
+
+    private final ProducerTemplate producer;
+
+    public CamelWootricTransport(ProducerTemplate producer) {
+        this.producer = producer;
+    }
+
+    @Override
+    public WootricAnswer send(String method, String url, String query, String formBody, String bearer, boolean apiCall) {
+        Exchange result = producer.send(apiCall ? API_ROUTE : TOKEN_ROUTE, exchange -> {
+            var message = exchange.getMessage();
+            message.setHeader(Exchange.HTTP_METHOD, method);
+            message.setHeader(Exchange.HTTP_URI, url);
+            if (query != null) {
+                message.setHeader(Exchange.HTTP_QUERY, query);
+            }
+            if (bearer != null) {
+                message.setHeader("Authorization", "Bearer " + bearer);
+            }
+            message.setHeader("Accept", "application/json");
+            if (formBody != null) {
+                message.setHeader(Exchange.CONTENT_TYPE, "application/x-www-form-urlencoded");
+                message.setBody(formBody);
+            } else {
+                message.setBody(null);
+            }
+        });
+        if (result.getException() != null) {
+            Exception e = result.getException();
+            throw new TransientFailure("wootric_unreachable", method + " " + stripQuery(url) + " failed: " + e.getClass().getSimpleName()
+                    + ": " + e.getMessage(), 0, null, null, e);
+        }
+        var message = result.getMessage();
+        Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String name : RATE_HEADERS) {
+            String value = message.getHeader(name, String.class);
+            if (value != null) {
+                headers.put(name, value);
+            }
+        }
+        return new WootricAnswer(status == null ? 0 : status, message.getBody(String.class), headers);
+    }
+
+    private static String stripQuery(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
+    }
+}

@@ -1,0 +1,163 @@
+package org.wootrichub.wootric;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wootrichub.broker.HubQueues;
+import org.wootrichub.observe.HubMetrics;
+import org.wootrichub.observe.SecretMasker;
+import org.wootrichub.segment.SegmentJson;
+
+/**
+ * What happens to an event whose delivery failed, called from the error handlers of the dispatch route. A dead
+ * letter keeps the original event as its body and carries delivery.md's headers; an event whose quick retries are
+ * used up is parked on the ingest queue with a scheduled delivery, until wootric.retry.max-age is reached.
+ */
+public class DeliveryFailures {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryFailures.class);
+
+    public static final String NEXT_QUEUE = "hubNextQueue";
+    public static final String ATTEMPTS = "hubAttempts";
+    public static final String PARKED = "hubParkedCount";
+    public static final String FIRST_FAILURE = "hubFirstFailureAt";
+    public static final String LAST_FAILURE = "hubLastFailureAt";
+
+    private final String ingestQueue;
+    private final String deadLetterQueue;
+    private final Duration maxAge;
+    private final Duration parkInitialDelay;
+    private final Duration parkMaxDelay;
+    private final SecretMasker masker;
+    private final HubMetrics metrics;
+    private final String hubVersion;
+    private final Clock clock;
+
+    public DeliveryFailures(String ingestQueue, String deadLetterQueue, Duration maxAge, Duration parkInitialDelay,
+            Duration parkMaxDelay, SecretMasker masker, HubMetrics metrics, String hubVersion, Clock clock) {
+        this.ingestQueue = ingestQueue;
+        this.deadLetterQueue = deadLetterQueue;
+        this.maxAge = maxAge;
+        this.parkInitialDelay = parkInitialDelay;
+        this.parkMaxDelay = parkMaxDelay;
+        this.masker = masker;
+        this.metrics = metrics;
+        this.hubVersion = hubVersion;
+        this.clock = clock;
+    }
+
+    /** After a permanent failure: headers of the dead letter; the body stays the original event. */
+    public void deadLetter(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String reason = failure instanceof DeliveryFailure f ? f.reason() : "delivery_error";
+        prepareDeadLetter(exchange, reason, failure);
+    }
+
+    /** After the quick retries of a transient failure: park the event for later, or dead-letter it when too old. */
+    public void retryLater(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Message message = exchange.getMessage();
+        Instant now = clock.instant();
+        Instant first = instantHeader(message, FIRST_FAILURE, now);
+        if (Duration.between(first, now).compareTo(maxAge) >= 0) {
+            prepareDeadLetter(exchange, "retries_exhausted", failure);
+            return;
+        }
+        int parked = intHeader(message, PARKED) + 1;
+        long delay = backoff(parked);
+        message.setHeader(ATTEMPTS, attempts(exchange));
+        message.setHeader(PARKED, parked);
+        message.setHeader(FIRST_FAILURE, first.toString());
+        message.setHeader(LAST_FAILURE, now.toString());
+        message.setHeader(HubQueues.REASON, failure instanceof DeliveryFailure f ? f.reason() : "delivery_error");
+        message.setHeader(HubQueues.SCHEDULED_DELIVERY, now.toEpochMilli() + delay);
+        // a new duplicate id per parking: the broker would otherwise drop the parked copy as a duplicate
+        message.setHeader(HubQueues.DUPLICATE_ID, messageId(exchange) + "#retry-" + parked + "-" + now.toEpochMilli());
+        exchange.setProperty(NEXT_QUEUE, ingestQueue);
+        metrics.parked(type(exchange), failure instanceof DeliveryFailure f ? f.reason() : "delivery_error");
+        LOG.warn("Delivery of {} event {} failed ({}); parked for {} ms (parking {})", type(exchange), messageId(exchange),
+                masker.mask(failure == null ? "?" : failure.getMessage()), delay, parked);
+    }
+
+    private void prepareDeadLetter(Exchange exchange, String reason, Throwable failure) {
+        Message message = exchange.getMessage();
+        Instant now = clock.instant();
+        message.removeHeader(HubQueues.DUPLICATE_ID);
+        message.removeHeader(HubQueues.SCHEDULED_DELIVERY);
+        message.removeHeader(HubQueues.GROUP_ID);
+        message.setHeader(HubQueues.REASON, reason);
+        message.setHeader(ATTEMPTS, attempts(exchange));
+        message.setHeader(FIRST_FAILURE, instantHeader(message, FIRST_FAILURE, now).toString());
+        message.setHeader(LAST_FAILURE, now.toString());
+        message.setHeader("hubVersion", hubVersion);
+        if (failure != null) {
+            message.setHeader("hubExceptionClass", failure.getClass().getName());
+            message.setHeader("hubExceptionMessage", masker.mask(failure.getMessage()));
+        }
+        if (failure instanceof DeliveryFailure f) {
+            if (f.status() > 0) {
+                message.setHeader("hubHttpStatus", f.status());
+            }
+            if (f.responseBody() != null) {
+                message.setHeader("hubResponseBody", masker.mask(AnswerClassifier.truncate(f.responseBody())));
+            }
+            if (f.operation() != null) {
+                message.setHeader("hubWootricOperation", f.operation());
+            }
+        }
+        exchange.setProperty(NEXT_QUEUE, deadLetterQueue);
+        metrics.deadLettered(type(exchange), reason);
+        LOG.error("Dead letter: {} event {} → {} ({}): {}", type(exchange), messageId(exchange), deadLetterQueue, reason,
+                masker.mask(failure == null ? "" : failure.getMessage()));
+    }
+
+    long backoff(int parking) {
+        long base = parkInitialDelay.toMillis() << Math.min(parking - 1, 30);
+        long capped = Math.min(Math.max(base, parkInitialDelay.toMillis()), parkMaxDelay.toMillis());
+        // ±20% jitter so that a recovering Wootric does not get every parked event back in the same second
+        double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
+        return Math.max(1, (long) (capped * jitter));
+    }
+
+    private static int attempts(Exchange exchange) {
+        Integer redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
+        return intHeader(exchange.getMessage(), ATTEMPTS) + 1 + (redeliveries == null ? 0 : redeliveries);
+    }
+
+    private static int intHeader(Message message, String name) {
+        Integer value = message.getHeader(name, Integer.class);
+        return value == null ? 0 : value;
+    }
+
+    private static Instant instantHeader(Message message, String name, Instant fallback) {
+        String value = message.getHeader(name, String.class);
+        try {
+            return value == null ? fallback : Instant.parse(value);
+        } catch (RuntimeException e) {
+            return fallback;
+        }
+    }
+
+    private static String type(Exchange exchange) {
+        String type = exchange.getMessage().getHeader(HubQueues.SEGMENT_TYPE, String.class);
+        return type == null ? "unknown" : type;
+    }
+
+    private static String messageId(Exchange exchange) {
+        String id = exchange.getMessage().getHeader(HubQueues.DUPLICATE_ID, String.class);
+        if (id != null) {
+            int cut = id.indexOf("#retry-");
+            return cut < 0 ? id : id.substring(0, cut);
+        }
+        try {
+            return SegmentJson.text(SegmentJson.parse(exchange.getMessage().getBody(String.class)), "messageId");
+        } catch (RuntimeException e) {
+            return "?";
+        }
+    }
+}
