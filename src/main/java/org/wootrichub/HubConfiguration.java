@@ -1,0 +1,125 @@
+package org.wootrichub;
+
+import jakarta.jms.ConnectionFactory;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wootrichub.broker.EmbeddedBroker;
+import org.wootrichub.broker.EventPublisher;
+import org.wootrichub.broker.QueueNames;
+import org.wootrichub.observe.HubMetrics;
+import org.wootrichub.observe.SecretMasker;
+import org.wootrichub.segment.HttpIngress;
+import org.wootrichub.segment.IngressLimits;
+import org.wootrichub.segment.IngressReplies;
+import org.wootrichub.segment.QueueIngress;
+import org.wootrichub.segment.WebhookSignature;
+import org.wootrichub.segment.WriteKeys;
+import org.wootrichub.wootric.CamelWootricTransport;
+import org.wootrichub.wootric.DeliveryFailures;
+import org.wootrichub.wootric.EndUserIdCache;
+import org.wootrichub.wootric.IdentifyTransformer;
+import org.wootrichub.wootric.PlanExecutor;
+import org.wootrichub.wootric.TokenSource;
+import org.wootrichub.wootric.WootricClient;
+import org.wootrichub.wootric.WootricCredentials;
+import org.wootrichub.wootric.WootricEndpoints;
+
+/**
+ * Makes the beans the route files refer to by name, and the broker connection. The JMS component is wired here
+ * rather than in properties because the embedded broker must be running before the first consumer connects.
+ */
+public class HubConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        HubSettings settings = new HubSettings(context);
+        Registry registry = context.getRegistry();
+        Clock clock = Clock.systemUTC();
+
+        QueueNames queues = new QueueNames(settings.text("hub.queues.events", "segment.events"),
+                settings.text("hub.queues.rejected", "segment.rejected"), settings.text("hub.queues.dlq", "wootric.dlq"));
+        ConnectionFactory connectionFactory = brokerConnection(context, settings, queues);
+        context.getComponent("jms", JmsComponent.class).setConnectionFactory(connectionFactory);
+
+        HubMetrics metrics = new HubMetrics(() -> context.getRegistry().findSingleByType(MeterRegistry.class));
+        registry.bind("hubMetrics", metrics);
+
+        WriteKeys writeKeys = new WriteKeys(settings.text("hub.write-keys", ""));
+        if (writeKeys.isEmpty()) {
+            LOG.warn("HUB_WRITE_KEYS is not set: every ingress request will be answered 401 until a write key is configured");
+        }
+        IngressLimits limits = IngressLimits.SEGMENT;
+        registry.bind("httpIngress", new HttpIngress(writeKeys, new WebhookSignature(settings.text("hub.webhook-secret", "")),
+                limits, settings.bool("hub.trust-proxy", false), clock));
+        registry.bind("queueIngress", new QueueIngress(limits, clock));
+        registry.bind("eventPublisher", new EventPublisher(connectionFactory, queues, metrics));
+
+        WootricCredentials credentials = new WootricCredentials(settings.text("wootric.account-token", null),
+                settings.text("wootric.client-id", null), settings.text("wootric.client-secret", null),
+                settings.text("wootric.username", null), settings.text("wootric.password", null));
+        if (!credentials.configured()) {
+            LOG.warn("No Wootric credentials (WOOTRIC_CLIENT_ID and WOOTRIC_CLIENT_SECRET): deliveries will be dead-lettered as auth_failed");
+        }
+        List<String> secrets = new ArrayList<>(credentials.secrets());
+        secrets.add(settings.text("hub.broker.password", null));
+        secrets.add(settings.text("hub.webhook-secret", null));
+        SecretMasker masker = new SecretMasker(secrets);
+        registry.bind("ingressReplies", new IngressReplies(metrics, masker, settings.integer("hub.ingress.retry-after-seconds", 5)));
+
+        WootricEndpoints endpoints = WootricEndpoints.of(settings.text("wootric.base-url", null), credentials.accountToken());
+        LOG.info("Wootric API at {}", endpoints.apiBase());
+        CamelWootricTransport transport = new CamelWootricTransport(context.createProducerTemplate());
+        TokenSource tokens = new TokenSource(transport, endpoints, credentials, clock);
+        WootricClient client = new WootricClient(transport, tokens, endpoints, metrics);
+        EndUserIdCache ids = new EndUserIdCache(settings.integer("wootric.end-user-cache.size", 10_000),
+                settings.duration("wootric.end-user-cache.ttl", "1h"), clock);
+        registry.bind("planExecutor", new PlanExecutor(client, ids, metrics));
+        registry.bind("identifyTransformer", new IdentifyTransformer(metrics));
+        registry.bind("deliveryFailures", new DeliveryFailures(queues.events(), queues.deadLetters(),
+                settings.duration("wootric.retry.max-age", "4h"), settings.duration("wootric.retry.park-initial-delay", "1s"),
+                settings.duration("wootric.retry.park-max-delay", "5m"), masker, metrics, HubApplication.version(), clock));
+    }
+
+    private ConnectionFactory brokerConnection(CamelContext context, HubSettings settings, QueueNames queues) throws Exception {
+        String url = settings.text("hub.broker.url", null);
+        ActiveMQConnectionFactory artemis;
+        if (url == null) {
+            Path dataDir = Path.of(settings.text("hub.data-dir", "./data"));
+            EmbeddedBroker broker = new EmbeddedBroker(dataDir, queues,
+                    settings.integer("hub.broker.duplicate-id-cache-size", 100_000),
+                    settings.integer("hub.broker.embedded-tcp-port", 0));
+            broker.start();
+            // added first, so stopped last: after the routes and the connection pool
+            context.addService(broker, true, true);
+            artemis = new ActiveMQConnectionFactory(EmbeddedBroker.VM_URL);
+        } else {
+            LOG.info("Using the external broker at {}", url.replaceAll("(?i)password=[^&]*", "password=****"));
+            artemis = new ActiveMQConnectionFactory(url, settings.text("hub.broker.user", null), settings.text("hub.broker.password", null));
+        }
+        JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(artemis);
+        pool.setMaxConnections(settings.integer("hub.broker.max-connections", 2));
+        pool.setMaxSessionsPerConnection(500);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                pool.stop();
+            }
+        }, true, true);
+        return pool;
+    }
+}
