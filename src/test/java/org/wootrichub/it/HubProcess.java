@@ -1,0 +1,155 @@
+package org.wootrichub.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The real hub, started from the packaged jar as a user would start it, in its own process. */
+public final class HubProcess implements AutoCloseable {
+
+    private final Map<String, String> env;
+    private final Path log;
+    private final int httpPort;
+    private final int managementPort;
+    private final int brokerPort;
+    private Process process;
+
+    private HubProcess(Map<String, String> env, Path log, int httpPort, int managementPort, int brokerPort) {
+        this.env = env;
+        this.log = log;
+        this.httpPort = httpPort;
+        this.managementPort = managementPort;
+        this.brokerPort = brokerPort;
+    }
+
+    /**
+     * A hub on free ports with its embedded broker reachable on TCP (for tests to read the queues), write key
+     * "test-key", Wootric at the given base URL and short retry settings; extra settings override these.
+     */
+    public static HubProcess create(String name, Path dataDir, String wootricBaseUrl, Map<String, String> extra) {
+        int http = freePort();
+        int management = freePort();
+        int broker = freePort();
+        Map<String, String> env = new HashMap<>();
+        env.put("HUB_HTTP_PORT", Integer.toString(http));
+        env.put("HUB_MANAGEMENT_PORT", Integer.toString(management));
+        env.put("HUB_BROKER_EMBEDDED_TCP_PORT", Integer.toString(broker));
+        env.put("HUB_DATA_DIR", dataDir.toString());
+        env.put("HUB_WRITE_KEYS", "test-key");
+        env.put("HUB_ROUTES_DIR", Path.of("routes").toAbsolutePath().toString());
+        env.put("WOOTRIC_BASE_URL", wootricBaseUrl);
+        env.put("WOOTRIC_CLIENT_ID", "client-id");
+        env.put("WOOTRIC_CLIENT_SECRET", "client-secret-value");
+        env.put("WOOTRIC_ACCOUNT_TOKEN", "NPS-test");
+        env.put("WOOTRIC_RATE_LIMIT_PER_MINUTE", "100000");
+        env.put("WOOTRIC_RETRY_INITIAL_DELAY_MS", "100");
+        env.put("WOOTRIC_RETRY_IN_PROCESS_MAX_DELAY_MS", "500");
+        env.put("WOOTRIC_RETRY_PARK_INITIAL_DELAY", "500ms");
+        env.put("WOOTRIC_RETRY_PARK_MAX_DELAY", "2s");
+        env.putAll(extra);
+        Path log = Path.of("target", "it-logs", name + ".log");
+        return new HubProcess(env, log, http, management, broker);
+    }
+
+    public HubProcess start() throws IOException, InterruptedException {
+        Files.createDirectories(log.getParent());
+        String jar = System.getProperty("hub.jar", "target/wootric-hub.jar");
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-jar", new File(jar).getAbsolutePath()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        process = builder.start();
+        awaitReady(Duration.ofSeconds(60));
+        return this;
+    }
+
+    private void awaitReady(Duration timeout) throws InterruptedException, IOException {
+        HttpClient client = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the hub exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/observe/health"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200 && health.body().contains("UP")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the hub was not ready within " + timeout + "; see " + log);
+    }
+
+    /** A graceful stop (SIGTERM), as a service manager would stop it. */
+    public void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(40, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /** kill -9. */
+    public void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    public String ingressUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
+    public String brokerUrl() {
+        return "tcp://127.0.0.1:" + brokerPort;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public String logText() throws IOException {
+        return Files.readString(log);
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

@@ -1,0 +1,76 @@
+package org.wootrichub.it;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** WireMock playing Wootric: an OAuth token endpoint that hands out a fresh token per call, and helpers. */
+public final class WootricFake implements AutoCloseable {
+
+    public final WireMockServer server;
+
+    public WootricFake() {
+        this(0);
+    }
+
+    public WootricFake(int port) {
+        server = new WireMockServer(options().port(port).templatingEnabled(true).globalTemplating(false));
+        server.start();
+        stubToken();
+    }
+
+    public void stubToken() {
+        server.stubFor(post(urlPathEqualTo("/oauth/token")).atPriority(1).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"access_token\":\"tok-{{randomValue length=12 type='ALPHANUMERIC'}}\",\"token_type\":\"Bearer\","
+                        + "\"expires_in\":7200,\"scope\":\"public\"}")
+                .withTransformers("response-template")));
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** Every request the fake received whose URL starts with the prefix, oldest first. */
+    public List<LoggedRequest> requests(String method, String urlPrefix) {
+        return server.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(anyUrl())).stream()
+                .filter(r -> r.getMethod().value().equals(method) && r.getUrl().startsWith(urlPrefix))
+                .sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate))
+                .toList();
+    }
+
+    /** A form body, decoded, in the order sent. */
+    public static Map<String, String> form(LoggedRequest request) {
+        Map<String, String> form = new LinkedHashMap<>();
+        String body = request.getBodyAsString();
+        if (body == null || body.isEmpty()) {
+            return form;
+        }
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            form.put(key, value);
+        }
+        return form;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

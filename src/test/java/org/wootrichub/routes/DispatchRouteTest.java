@@ -1,0 +1,151 @@
+package org.wootrichub.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.camel.ConsumerTemplate;
+import org.apache.camel.EndpointInject;
+import org.apache.camel.Exchange;
+import org.apache.camel.Produce;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.AdviceWithRouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.main.junit5.AdviceRouteMapping;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.wootrichub.HubConfiguration;
+import org.wootrichub.wootric.WootricPlan;
+
+/** The dispatch route of the real application (YAML routes, embedded broker), with Wootric delivery mocked. */
+@CamelMainTest(
+        configurationClasses = HubConfiguration.class,
+        properties = {
+            "camel.main.routesIncludePattern=file:routes/*.camel.yaml",
+            "hub.http-port=0",
+            "hub.management-port=0",
+            "hub.data-dir=" + DispatchRouteTest.DATA,
+            "hub.dispatch.consumers=1",
+            "camel.routecontroller.enabled=false"
+        },
+        advices = @AdviceRouteMapping(route = "dispatch", advice = DispatchRouteTest.MockDelivery.class))
+class DispatchRouteTest {
+
+    static final String DATA = "target/route-tests/dispatch";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        deleteTree(Path.of(DATA));
+    }
+
+    /** Stands in for Wootric: the plan that would have been delivered reaches mock:delivered. */
+    public static class MockDelivery extends AdviceWithRouteBuilder {
+        @Override
+        public void configure() {
+            weaveById("identify-transformer").after().to("mock:identify");
+            weaveById("deliver-plan").replace().to("mock:delivered");
+        }
+    }
+
+    @Produce
+    ProducerTemplate producer;
+
+    @EndpointInject("mock:identify")
+    MockEndpoint identify;
+
+    @EndpointInject("mock:delivered")
+    MockEndpoint delivered;
+
+    ConsumerTemplate consumer;
+
+    @BeforeEach
+    void consumer() {
+        consumer = producer.getCamelContext().createConsumerTemplate();
+    }
+
+    private void sendNormalised(String type, String json) {
+        producer.sendBodyAndHeaders("jms:queue:segment.events?exchangePattern=InOnly", json,
+                Map.of("hubNormalised", "true", "segmentType", type, "JMSXGroupID", "u"));
+    }
+
+    @Test
+    void identifyReachesTheIdentifyTransformerAndItsPlanIsDelivered() throws Exception {
+        identify.expectedMessageCount(1);
+        delivered.expectedMessageCount(1);
+
+        sendNormalised("identify", "{\"type\":\"identify\",\"userId\":\"route-1\",\"traits\":{\"email\":\"r@example.com\"}}");
+
+        MockEndpoint.assertIsSatisfied(producer.getCamelContext());
+        Exchange exchange = delivered.getExchanges().get(0);
+        WootricPlan plan = exchange.getProperty("wootricPlan", WootricPlan.class);
+        assertThat(plan.eventType()).isEqualTo("identify");
+        assertThat(plan.key().externalId()).isEqualTo("route-1");
+        assertThat(plan.profile().email()).isEqualTo("r@example.com");
+        // the body stays the original event, for the dead-letter queue
+        assertThat(exchange.getMessage().getBody(String.class)).contains("route-1");
+    }
+
+    @Test
+    void unmappedTypesBypassTheTransformersAndAreDeadLettered() throws Exception {
+        identify.expectedMessageCount(0);
+        delivered.expectedMessageCount(0);
+
+        sendNormalised("track", "{\"type\":\"track\",\"userId\":\"route-2\",\"event\":\"Clicked\",\"messageId\":\"route-msg-2\"}");
+
+        Exchange dead = consumer.receive("jms:queue:wootric.dlq", 10_000);
+        assertThat(dead).isNotNull();
+        assertThat(dead.getMessage().getBody(String.class)).contains("route-msg-2");
+        assertThat(dead.getMessage().getHeader("hubReason")).isEqualTo("unsupported_type");
+        MockEndpoint.assertIsSatisfied(producer.getCamelContext());
+    }
+
+    @Test
+    void rawQueueMessagesAreNormalisedThenDispatched() throws Exception {
+        identify.expectedMessageCount(2);
+        delivered.expectedMessageCount(2);
+
+        producer.sendBody("jms:queue:segment.events?exchangePattern=InOnly",
+                "{\"batch\":[{\"type\":\"identify\",\"userId\":\"raw-1\"},{\"type\":\"identify\",\"anonymousId\":\"raw-2\"}],"
+                        + "\"context\":{\"locale\":\"fr-FR\"}}");
+
+        MockEndpoint.assertIsSatisfied(producer.getCamelContext());
+        for (Exchange exchange : delivered.getExchanges()) {
+            JsonNode event = JSON.readTree(exchange.getMessage().getBody(String.class));
+            assertThat(event.get("receivedAt").asText()).isNotBlank();
+            assertThat(event.get("messageId").asText()).isNotBlank();
+            assertThat(event.get("context").get("locale").asText()).isEqualTo("fr-FR");
+        }
+    }
+
+    @Test
+    void invalidQueueMessagesReachSegmentRejectedWithTheirReason() {
+        producer.sendBody("jms:queue:segment.events?exchangePattern=InOnly", "{\"type\":\"track\",\"userId\":\"nope\"}");
+        Exchange rejected = consumer.receive("jms:queue:segment.rejected", 10_000);
+        assertThat(rejected).isNotNull();
+        assertThat(rejected.getMessage().getHeader("hubReason")).isEqualTo("missing_event");
+
+        producer.sendBody("jms:queue:segment.events?exchangePattern=InOnly", "not json at all");
+        Exchange notJson = consumer.receive("jms:queue:segment.rejected", 10_000);
+        assertThat(notJson).isNotNull();
+        assertThat(notJson.getMessage().getHeader("hubReason")).isEqualTo("invalid_json");
+        assertThat(notJson.getMessage().getBody(String.class)).isEqualTo("not json at all");
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
