@@ -1,0 +1,17 @@
+# Builds the hub from this repository and runs it. Used by docker-compose.yml (not exercised by CI: the build
+# machines run no Docker engine).
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY src src
+COPY routes routes
+RUN mvn -B -q package -DskipTests
+
+FROM eclipse-temurin:17-jre
+WORKDIR /app
+COPY --from=build /src/target/wootric-hub.jar /app/wootric-hub.jar
+COPY routes /app/routes
+ENV HUB_DATA_DIR=/app/data HUB_ROUTES_DIR=/app/routes
+EXPOSE 8080 9876
+CMD ["java", "-jar", "/app/wootric-hub.jar"]
