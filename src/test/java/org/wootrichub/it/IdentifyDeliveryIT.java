@@ -33,6 +33,7 @@ class IdentifyDeliveryIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String WEBHOOK_SECRET = "webhook-shared-secret";
 
     @TempDir
     static Path data;
@@ -45,7 +46,7 @@ class IdentifyDeliveryIT {
     @BeforeAll
     static void start() throws Exception {
         wootric = new WootricFake();
-        hub = HubProcess.create("identify-delivery", data, wootric.baseUrl(), Map.of()).start();
+        hub = HubProcess.create("identify-delivery", data, wootric.baseUrl(), Map.of("HUB_WEBHOOK_SECRET", WEBHOOK_SECRET)).start();
         ingress = new Ingress(hub.ingressUrl());
         queues = new QueueProbe(hub.brokerUrl());
     }
@@ -57,7 +58,7 @@ class IdentifyDeliveryIT {
         }
         if (hub != null) {
             hub.stop();
-            assertThat(hub.logText()).doesNotContain("client-secret-value").doesNotContain("test-key");
+            assertThat(hub.logText()).doesNotContain("client-secret-value").doesNotContain("test-key").doesNotContain(WEBHOOK_SECRET);
         }
         if (wootric != null) {
             wootric.close();
@@ -287,5 +288,67 @@ class IdentifyDeliveryIT {
         var metrics = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.managementUrl() + "/observe/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).contains("hub_ingress_events_total");
+    }
+
+    private static void knownUser(String userId, int id) {
+        wootric.server.stubFor(get(urlEqualTo("/v1/end_users/" + userId + "?lookup_by_external_id=true")).willReturn(okJson(
+                "{\"id\":" + id + ",\"external_id\":\"" + userId + "\",\"properties\":{}}")));
+        wootric.server.stubFor(put(urlEqualTo("/v1/end_users/" + id)).willReturn(okJson("{\"id\":" + id + "}")));
+    }
+
+    @Test
+    void aMessageIdSentTwiceIsDeliveredOnce() throws Exception {
+        knownUser("dup-1", 707);
+        String event = "{\"userId\":\"dup-1\",\"messageId\":\"msg-dup-1\",\"traits\":{\"n\":1}}";
+        assertThat(ingress.post("/v1/identify", "test-key", event).statusCode()).isEqualTo(200);
+        assertThat(ingress.post("/v1/identify", "test-key", event).statusCode()).isEqualTo(200);
+        awaitRequests("PUT", "/v1/end_users/707", 1);
+        Thread.sleep(1500); // a second delivery would have arrived by now
+        assertThat(wootric.requests("PUT", "/v1/end_users/707")).hasSize(1);
+    }
+
+    @Test
+    void analyticsJsShortFormsWithTextPlainBodiesAreAccepted() throws Exception {
+        knownUser("short-1", 808);
+        HttpResponse<String> reply = ingress.post("/v1/i", "test-key",
+                "{\"userId\":\"short-1\",\"traits\":{\"via\":\"short\"}}".getBytes(StandardCharsets.UTF_8), "text/plain", null);
+        assertThat(reply.statusCode()).isEqualTo(200);
+        assertThat(WootricFake.form(awaitRequests("PUT", "/v1/end_users/808", 1).get(0))).containsEntry("properties[via]", "short");
+
+        HttpResponse<String> mismatch = ingress.post("/v1/i", "test-key", "{\"type\":\"track\",\"userId\":\"short-1\",\"event\":\"E\"}");
+        assertThat(mismatch.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(mismatch.body()).get("code").asText()).isEqualTo("type_mismatch");
+    }
+
+    @Test
+    void signedWebhookArraysAreAcceptedAndUnsignedOnesRefused() throws Exception {
+        knownUser("hook-1", 909);
+        knownUser("hook-2", 910);
+        String first = "{\"type\":\"identify\",\"userId\":\"hook-1\",\"traits\":{\"src\":\"webhook\"}}";
+        String body = "[" + first + ",{\"type\":\"identify\",\"userId\":\"hook-2\",\"traits\":{\"src\":\"webhook\"}}]";
+        // Segment signs only the first element of an array
+        String signature = hmacSha1Hex(WEBHOOK_SECRET, first);
+
+        HttpResponse<String> unsigned = ingress.post("/v1/webhook", null, body);
+        assertThat(unsigned.statusCode()).isEqualTo(401);
+
+        HttpResponse<String> signed = postWithSignature(body, signature);
+        assertThat(signed.statusCode()).isEqualTo(200);
+        awaitRequests("PUT", "/v1/end_users/909", 1);
+        awaitRequests("PUT", "/v1/end_users/910", 1);
+
+        assertThat(postWithSignature(body, hmacSha1Hex("wrong-secret", first)).statusCode()).isEqualTo(401);
+    }
+
+    private static HttpResponse<String> postWithSignature(String body, String signature) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.ingressUrl() + "/v1/webhook"))
+                .header("Content-Type", "application/json").header("X-Signature", signature)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String hmacSha1Hex(String secret, String text) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        return java.util.HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
     }
 }
