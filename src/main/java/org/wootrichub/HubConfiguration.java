@@ -28,7 +28,13 @@ import org.wootrichub.segment.WebhookSignature;
 import org.wootrichub.segment.WriteKeys;
 import org.wootrichub.wootric.CamelWootricTransport;
 import org.wootrichub.wootric.DeliveryFailures;
-import org.wootrichub.wootric.EndUserIdCache;
+import org.wootrichub.wootric.AliasTransformer;
+import org.wootrichub.wootric.EndUserCache;
+import org.wootrichub.wootric.GroupTransformer;
+import org.wootrichub.wootric.MappingSettings;
+import org.wootrichub.wootric.PageTransformer;
+import org.wootrichub.wootric.ScreenTransformer;
+import org.wootrichub.wootric.TrackTransformer;
 import org.wootrichub.wootric.IdentifyTransformer;
 import org.wootrichub.wootric.PlanExecutor;
 import org.wootrichub.wootric.TokenSource;
@@ -80,15 +86,31 @@ public class HubConfiguration implements CamelConfiguration {
         SecretMasker masker = new SecretMasker(secrets);
         registry.bind("ingressReplies", new IngressReplies(metrics, masker, settings.integer("hub.ingress.retry-after-seconds", 5)));
 
-        WootricEndpoints endpoints = WootricEndpoints.of(settings.text("wootric.base-url", null), credentials.accountToken());
-        LOG.info("Wootric API at {}", endpoints.apiBase());
+        WootricEndpoints endpoints = WootricEndpoints.of(settings.text("wootric.base-url", null), credentials.accountToken(),
+                new WootricEndpoints.Hosts(settings.text("wootric.hosts.us", WootricEndpoints.Hosts.WOOTRIC.us()),
+                        settings.text("wootric.hosts.eu", WootricEndpoints.Hosts.WOOTRIC.eu()),
+                        settings.text("wootric.hosts.au", WootricEndpoints.Hosts.WOOTRIC.au())));
+        LOG.info("Wootric API at {} (region {})", endpoints.apiBase(), endpoints.region());
         CamelWootricTransport transport = new CamelWootricTransport(context.createProducerTemplate());
         TokenSource tokens = new TokenSource(transport, endpoints, credentials, clock);
         WootricClient client = new WootricClient(transport, tokens, endpoints, metrics);
-        EndUserIdCache ids = new EndUserIdCache(settings.integer("wootric.end-user-cache.size", 10_000),
-                settings.duration("wootric.end-user-cache.ttl", "1h"), clock);
-        registry.bind("planExecutor", new PlanExecutor(client, ids, metrics));
+        EndUserCache endUsers = new EndUserCache(settings.integer("wootric.end-user-cache.size", 10_000),
+                settings.duration("wootric.end-user-cache.ttl", "1h"),
+                settings.duration("wootric.end-user-cache.properties-freshness", "10m"), clock);
+        registry.bind("planExecutor", new PlanExecutor(client, endUsers, metrics));
+
+        MappingSettings mapping = new MappingSettings(
+                MappingSettings.names(settings.text("wootric.track.response-events", "Survey Responded")),
+                MappingSettings.names(settings.text("wootric.track.decline-events", "Survey Declined")),
+                MappingSettings.names(settings.text("wootric.track.survey-trigger-events", "")),
+                !"ignore".equalsIgnoreCase(settings.text("wootric.track.other-events", "record")),
+                !"ignore".equalsIgnoreCase(settings.text("wootric.page.mode", "record")));
         registry.bind("identifyTransformer", new IdentifyTransformer(metrics));
+        registry.bind("trackTransformer", new TrackTransformer(mapping));
+        registry.bind("pageTransformer", new PageTransformer(mapping));
+        registry.bind("screenTransformer", new ScreenTransformer(mapping));
+        registry.bind("groupTransformer", new GroupTransformer());
+        registry.bind("aliasTransformer", new AliasTransformer());
         registry.bind("deliveryFailures", new DeliveryFailures(queues.events(), queues.deadLetters(),
                 settings.duration("wootric.retry.max-age", "4h"), settings.duration("wootric.retry.park-initial-delay", "1s"),
                 settings.duration("wootric.retry.park-max-delay", "5m"), masker, metrics, HubApplication.version(), clock));

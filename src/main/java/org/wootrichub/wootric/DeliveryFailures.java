@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.broker.HubQueues;
@@ -53,14 +54,14 @@ public class DeliveryFailures {
 
     /** After a permanent failure: headers of the dead letter; the body stays the original event. */
     public void deadLetter(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable failure = caught(exchange);
         String reason = failure instanceof DeliveryFailure f ? f.reason() : "delivery_error";
         prepareDeadLetter(exchange, reason, failure);
     }
 
     /** After the quick retries of a transient failure: park the event for later, or dead-letter it when too old. */
     public void retryLater(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable failure = caught(exchange);
         Message message = exchange.getMessage();
         Instant now = clock.instant();
         Instant first = instantHeader(message, FIRST_FAILURE, now);
@@ -114,6 +115,13 @@ public class DeliveryFailures {
         metrics.deadLettered(type(exchange), reason);
         LOG.error("Dead letter: {} event {} → {} ({}): {}", type(exchange), messageId(exchange), deadLetterQueue, reason,
                 masker.mask(failure == null ? "" : failure.getMessage()));
+    }
+
+    /** The failure, unwrapped from Camel's wrappers (a transformer's failure arrives inside an expression error). */
+    private static Throwable caught(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        DeliveryFailure failure = ObjectHelper.getException(DeliveryFailure.class, caught);
+        return failure != null ? failure : caught;
     }
 
     long backoff(int parking) {

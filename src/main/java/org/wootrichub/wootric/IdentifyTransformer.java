@@ -5,15 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import org.wootrichub.observe.HubMetrics;
 import org.wootrichub.segment.SegmentJson;
 
 /** identify → create or update the Wootric end user (mapping spec, "identify"). */
 public class IdentifyTransformer {
-
-    /** Traits that become end-user fields, or identify the user, and so are not properties. */
-    static final Set<String> NOT_PROPERTIES = Set.of("email", "createdAt", "created", "phone", "id", "userId", "anonymousId");
 
     private final HubMetrics metrics;
 
@@ -39,9 +35,9 @@ public class IdentifyTransformer {
             email = SegmentJson.text(contextTraits, "email");
         }
         Long createdAt = externalCreatedAt(merged);
-        Map<String, String> properties = PropertyRules.toProperties(merged, NOT_PROPERTIES);
+        Map<String, String> properties = PropertyRules.toProperties(merged, EventFields.NOT_PROPERTIES);
         EndUserProfile profile = new EndUserProfile(email, userId, createdAt, SegmentJson.text(merged, "phone"), properties);
-        return new WootricPlan("identify", keyOf(event, email), profile, true, List.of());
+        return new WootricPlan.EndUserPlan("identify", EventFields.key(event, email), profile, true, List.of(), null);
     }
 
     private Long externalCreatedAt(JsonNode traits) {
@@ -55,20 +51,5 @@ public class IdentifyTransformer {
             return null;
         }
         return seconds.getAsLong();
-    }
-
-    /** The end-user key of any event: shared by every transformer. */
-    public static EndUserKey keyOf(JsonNode event, String email) {
-        String wootricId = null;
-        JsonNode externalIds = SegmentJson.object(event, "context") == null ? null : event.get("context").get("externalIds");
-        if (externalIds != null && externalIds.isArray()) {
-            for (JsonNode externalId : externalIds) {
-                if ("wootricEndUserId".equals(SegmentJson.text(externalId, "type"))) {
-                    wootricId = SegmentJson.text(externalId, "id");
-                    break;
-                }
-            }
-        }
-        return new EndUserKey(SegmentJson.userKey(event), wootricId, SegmentJson.text(event, "userId"), email);
     }
 }
