@@ -21,6 +21,8 @@ import org.apache.camel.test.main.junit5.AdviceRouteMapping;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.wootrichub.HubConfiguration;
 import org.wootrichub.wootric.WootricPlan;
 
@@ -49,7 +51,9 @@ class DispatchRouteTest {
     public static class MockDelivery extends AdviceWithRouteBuilder {
         @Override
         public void configure() {
-            weaveById("identify-transformer").after().to("mock:identify");
+            for (String type : new String[] {"identify", "track", "page", "screen", "group", "alias"}) {
+                weaveById(type + "-transformer").after().to("mock:transformer-" + type);
+            }
             weaveById("deliver-plan").replace().to("mock:delivered");
         }
     }
@@ -57,7 +61,7 @@ class DispatchRouteTest {
     @Produce
     ProducerTemplate producer;
 
-    @EndpointInject("mock:identify")
+    @EndpointInject("mock:transformer-identify")
     MockEndpoint identify;
 
     @EndpointInject("mock:delivered")
@@ -84,7 +88,7 @@ class DispatchRouteTest {
 
         MockEndpoint.assertIsSatisfied(producer.getCamelContext());
         Exchange exchange = delivered.getExchanges().get(0);
-        WootricPlan plan = exchange.getProperty("wootricPlan", WootricPlan.class);
+        WootricPlan.EndUserPlan plan = exchange.getProperty("wootricPlan", WootricPlan.EndUserPlan.class);
         assertThat(plan.eventType()).isEqualTo("identify");
         assertThat(plan.key().externalId()).isEqualTo("route-1");
         assertThat(plan.profile().email()).isEqualTo("r@example.com");
@@ -92,18 +96,44 @@ class DispatchRouteTest {
         assertThat(exchange.getMessage().getBody(String.class)).contains("route-1");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"identify", "track", "page", "screen", "group", "alias"})
+    void eachTypeReachesItsOwnTransformer(String type) throws Exception {
+        var context = producer.getCamelContext();
+        for (String other : new String[] {"identify", "track", "page", "screen", "group", "alias"}) {
+            context.getEndpoint("mock:transformer-" + other, MockEndpoint.class).expectedMessageCount(other.equals(type) ? 1 : 0);
+        }
+        delivered.expectedMessageCount(1);
+
+        sendNormalised(type, "{\"type\":\"" + type + "\",\"userId\":\"u-" + type + "\",\"event\":\"E\",\"groupId\":\"g\",\"previousId\":\"p\"}");
+
+        MockEndpoint.assertIsSatisfied(context);
+        assertThat(delivered.getExchanges().get(0).getProperty("wootricPlan", WootricPlan.class).eventType()).isEqualTo(type);
+    }
+
     @Test
-    void unmappedTypesBypassTheTransformersAndAreDeadLettered() throws Exception {
+    void anUnknownTypeBypassesTheTransformersAndIsDeadLettered() throws Exception {
         identify.expectedMessageCount(0);
         delivered.expectedMessageCount(0);
 
-        sendNormalised("track", "{\"type\":\"track\",\"userId\":\"route-2\",\"event\":\"Clicked\",\"messageId\":\"route-msg-2\"}");
+        sendNormalised("purchase", "{\"type\":\"purchase\",\"userId\":\"route-2\",\"messageId\":\"route-msg-2\"}");
 
         Exchange dead = consumer.receive("jms:queue:wootric.dlq", 10_000);
         assertThat(dead).isNotNull();
         assertThat(dead.getMessage().getBody(String.class)).contains("route-msg-2");
         assertThat(dead.getMessage().getHeader("hubReason")).isEqualTo("unsupported_type");
         MockEndpoint.assertIsSatisfied(producer.getCamelContext());
+    }
+
+    @Test
+    void eventsTurnedOffInTheirIntegrationsObjectAreSkipped() throws Exception {
+        // one group, one consumer: "off" is handled before "on"
+        sendNormalised("identify", "{\"type\":\"identify\",\"userId\":\"off\",\"integrations\":{\"Wootric\":false}}");
+        sendNormalised("identify", "{\"type\":\"identify\",\"userId\":\"on\",\"integrations\":{\"All\":false,\"Wootric\":true}}");
+        identify.expectedMessageCount(1);
+        delivered.expectedMessageCount(1);
+        MockEndpoint.assertIsSatisfied(producer.getCamelContext());
+        assertThat(delivered.getExchanges().get(0).getMessage().getBody(String.class)).contains("\"on\"");
     }
 
     @Test

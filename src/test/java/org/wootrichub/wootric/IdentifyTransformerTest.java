@@ -22,8 +22,8 @@ class IdentifyTransformerTest {
     private final HubMetrics metrics = HubMetrics.inMemory();
     private final IdentifyTransformer transformer = new IdentifyTransformer(metrics);
 
-    private WootricPlan plan(String eventJson) {
-        return transformer.plan(SegmentJson.parse(eventJson));
+    private WootricPlan.EndUserPlan plan(String eventJson) {
+        return (WootricPlan.EndUserPlan) transformer.plan(SegmentJson.parse(eventJson));
     }
 
     private double unparseableWarnings() {
@@ -109,7 +109,7 @@ class IdentifyTransformerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("createForms")
     void createFormMatchesTheSpec(String description, String eventJson, Map<String, String> expectedForm) {
-        WootricPlan plan = plan(eventJson);
+        WootricPlan.EndUserPlan plan = plan(eventJson);
 
         assertThat(plan.eventType()).isEqualTo("identify");
         assertThat(plan.profile().createForm()).isEqualTo(expectedForm);
@@ -118,7 +118,7 @@ class IdentifyTransformerTest {
     @ParameterizedTest(name = "never a last_surveyed field: {0}")
     @MethodSource("createForms")
     void neverLastSurveyed(String description, String eventJson, Map<String, String> ignored) {
-        WootricPlan plan = plan(eventJson);
+        WootricPlan.EndUserPlan plan = plan(eventJson);
         EndUser current = new EndUser("wid-1", null, null, Map.of());
         assertThat(plan.profile().createForm()).doesNotContainKeys("last_surveyed", "end_user[last_surveyed]");
         assertThat(plan.profile().updateForm(current)).doesNotContainKeys("last_surveyed", "end_user[last_surveyed]");
@@ -127,7 +127,7 @@ class IdentifyTransformerTest {
     @Test
     @DisplayName("timestamp traits and event time never become last_surveyed")
     void eventTimeIsNotLastSurveyed() {
-        WootricPlan plan = plan("""
+        WootricPlan.EndUserPlan plan = plan("""
                 {"type":"identify","userId":"u1","timestamp":"2024-05-01T12:00:00Z",
                  "traits":{"lastSeen":"2024-05-01T12:00:00Z"}}""");
         assertThat(plan.profile().createForm()).containsOnly(
@@ -140,7 +140,7 @@ class IdentifyTransformerTest {
     @ValueSource(strings = {"\"soon\"", "true", "{}", "\"2015-13-45\"", "[1,2]", "99999999999999999999999999"})
     void unparseableCreatedAtIsLeftOutAndCounted(String createdAtJson) {
         double before = unparseableWarnings();
-        WootricPlan plan = plan("""
+        WootricPlan.EndUserPlan plan = plan("""
                 {"type":"identify","userId":"u1","traits":{"email":"a@b.co","createdAt":%s,"plan":"pro"}}"""
                 .formatted(createdAtJson));
 
@@ -234,11 +234,11 @@ class IdentifyTransformerTest {
     }
 
     @Test
-    @DisplayName("keyOf is shared by every call type")
+    @DisplayName("EventFields.key is shared by every call type")
     void keyOfForTrack() {
         JsonNode track = SegmentJson.parse("""
                 {"type":"track","userId":"u9","event":"E",
                  "context":{"externalIds":[{"id":"wid-9","type":"wootricEndUserId"}]}}""");
-        assertThat(IdentifyTransformer.keyOf(track, "e@b.co")).isEqualTo(new EndUserKey("u9", "wid-9", "u9", "e@b.co"));
+        assertThat(EventFields.key(track, "e@b.co")).isEqualTo(new EndUserKey("u9", "wid-9", "u9", "e@b.co"));
     }
 }
