@@ -215,14 +215,6 @@ class IdentifyDeliveryIT {
     }
 
     @Test
-    void otherTypesAreKeptInTheDeadLetterQueueUntilTheyAreMapped() throws Exception {
-        assertThat(ingress.post("/v1/track", "test-key", """
-                {"userId":"later-1","messageId":"msg-later-1","event":"Clicked"}""").statusCode()).isEqualTo(200);
-        TextMessage dead = queues.await("wootric.dlq", t -> t.contains("msg-later-1"), WAIT);
-        assertThat(dead.getStringProperty("hubReason")).isEqualTo("unsupported_type");
-    }
-
-    @Test
     void aWrongWriteKeyIsRefusedWith401AndJson() throws Exception {
         HttpResponse<String> reply = ingress.post("/v1/identify", "wrong-key", "{\"userId\":\"x\"}");
         assertThat(reply.statusCode()).isEqualTo(401);
