@@ -37,6 +37,7 @@ import org.wootrichub.wootric.ScreenTransformer;
 import org.wootrichub.wootric.TrackTransformer;
 import org.wootrichub.wootric.IdentifyTransformer;
 import org.wootrichub.wootric.PlanExecutor;
+import org.wootrichub.wootric.RateLimiter;
 import org.wootrichub.wootric.TokenSource;
 import org.wootrichub.wootric.WootricClient;
 import org.wootrichub.wootric.WootricCredentials;
@@ -91,7 +92,13 @@ public class HubConfiguration implements CamelConfiguration {
                         settings.text("wootric.hosts.eu", WootricEndpoints.Hosts.WOOTRIC.eu()),
                         settings.text("wootric.hosts.au", WootricEndpoints.Hosts.WOOTRIC.au())));
         LOG.info("Wootric API at {} (region {})", endpoints.apiBase(), endpoints.region());
-        CamelWootricTransport transport = new CamelWootricTransport(context.createProducerTemplate());
+        int instances = Math.max(1, settings.integer("wootric.rate-limit.instances", 1));
+        // several hub instances share the account's budget by each taking its share of it
+        RateLimiter limiter = new RateLimiter(settings.integer("wootric.rate-limit.per-minute", 100) / instances,
+                settings.duration("wootric.rate-limit.window", "60s").toMillis(),
+                settings.integer("wootric.max-concurrent-calls", 4), System::currentTimeMillis);
+        registry.bind("wootricRateLimiter", limiter);
+        CamelWootricTransport transport = new CamelWootricTransport(context.createProducerTemplate(), limiter);
         TokenSource tokens = new TokenSource(transport, endpoints, credentials, clock);
         WootricClient client = new WootricClient(transport, tokens, endpoints, metrics);
         EndUserCache endUsers = new EndUserCache(settings.integer("wootric.end-user-cache.size", 10_000),

@@ -6,8 +6,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
 /**
- * Wootric HTTP through the routes of deliver-wootric.camel.yaml: API calls pass the account's throttle, token calls
- * do not. The endpoint URI stays fixed (one connection pool); the URL of each call travels in CamelHttpUri.
+ * Wootric HTTP through the routes of deliver-wootric.camel.yaml. API calls first wait for the account's
+ * {@link RateLimiter} (and report each answer's rate-limit headers to it); token calls do not. The endpoint URI stays fixed (one connection pool); the URL of each call travels in CamelHttpUri.
  */
 public class CamelWootricTransport implements WootricTransport {
 
@@ -17,13 +17,34 @@ public class CamelWootricTransport implements WootricTransport {
     private static final String[] RATE_HEADERS = {"X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset", "Retry-After"};
 
     private final ProducerTemplate producer;
+    private final RateLimiter limiter;
 
-    public CamelWootricTransport(ProducerTemplate producer) {
+    public CamelWootricTransport(ProducerTemplate producer, RateLimiter limiter) {
         this.producer = producer;
+        this.limiter = limiter;
     }
 
     @Override
     public WootricAnswer send(String method, String url, String query, String formBody, String bearer, boolean apiCall) {
+        if (!apiCall) {
+            return call(method, url, query, formBody, bearer, false);
+        }
+        try {
+            limiter.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientFailure("interrupted", "interrupted while waiting for Wootric's rate limit", 0, null, null, e);
+        }
+        try {
+            WootricAnswer answer = call(method, url, query, formBody, bearer, true);
+            limiter.observe(answer.status(), answer.headers());
+            return answer;
+        } finally {
+            limiter.release();
+        }
+    }
+
+    private WootricAnswer call(String method, String url, String query, String formBody, String bearer, boolean apiCall) {
         Exchange result = producer.send(apiCall ? API_ROUTE : TOKEN_ROUTE, exchange -> {
             var message = exchange.getMessage();
             message.setHeader(Exchange.HTTP_METHOD, method);

@@ -4,7 +4,7 @@ import java.util.Map;
 import org.wootrichub.observe.HubMetrics;
 import org.wootrichub.segment.SegmentJson;
 
-/** Wootric's end-user API, with bearer auth (renewed once after a 401) and delivery.md's answer classification. */
+/** Wootric's end-user API, with bearer auth (renewed once after a 401), 429 waits, and delivery.md's answer classification. */
 public class WootricClient {
 
     private final WootricTransport transport;
@@ -72,14 +72,25 @@ public class WootricClient {
         return EndUser.fromJson(parseOrNull(answer.body()));
     }
 
+    /**
+     * One call as Wootric will take it: a 429 waits (the rate limiter pauses until Wootric's reset) and is sent
+     * again, never counted as a failure; a 401 renews the token once.
+     */
     private WootricAnswer call(WootricRequest request) {
-        String token = tokens.token();
-        WootricAnswer answer = send(request, token);
-        if (answer.status() == 401) {
-            tokens.invalidate(token);
-            answer = send(request, tokens.token());
+        boolean renewed = false;
+        while (true) {
+            String token = tokens.token();
+            WootricAnswer answer = send(request, token);
+            if (answer.status() == 429) {
+                continue;
+            }
+            if (answer.status() == 401 && !renewed) {
+                tokens.invalidate(token);
+                renewed = true;
+                continue;
+            }
+            return answer;
         }
-        return answer;
     }
 
     private WootricAnswer send(WootricRequest request, String token) {

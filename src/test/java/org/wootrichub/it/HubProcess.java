@@ -54,7 +54,7 @@ public final class HubProcess implements AutoCloseable {
         env.put("WOOTRIC_CLIENT_ID", "client-id");
         env.put("WOOTRIC_CLIENT_SECRET", "client-secret-value");
         env.put("WOOTRIC_ACCOUNT_TOKEN", "NPS-test");
-        env.put("WOOTRIC_RATE_LIMIT_PER_MINUTE", "100000");
+        env.put("WOOTRIC_RATE_LIMIT_PER_MINUTE", "0");
         env.put("WOOTRIC_RETRY_INITIAL_DELAY_MS", "100");
         env.put("WOOTRIC_RETRY_IN_PROCESS_MAX_DELAY_MS", "500");
         env.put("WOOTRIC_RETRY_PARK_INITIAL_DELAY", "500ms");
