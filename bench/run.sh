@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The benchmark: builds the hub, runs every scenario against the packaged jar and a local Wootric fake, prints one
+# table. Not part of the test suite. Usage: bench/run.sh [--quick]   (HUB_JAVA_OPTS sets the hub's JVM options,
+# default -Xmx256m). See docs/benchmarks.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+mkdir -p bench/target/classes
+javac -d bench/target/classes -cp "target/classes:$(cat target/bench.classpath)" bench/src/org/wootrichub/bench/*.java
+
+# every process the bench starts is its child: stop them all on exit, whatever happens
+trap 'pkill -P $$ 2>/dev/null || true' EXIT
+java -Xmx2g -Dsun.net.httpserver.nodelay=true -cp "bench/target/classes:target/classes:$(cat target/bench.classpath)" org.wootrichub.bench.Bench "$@"

@@ -1,0 +1,91 @@
+package org.wootrichub.bench;
+
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.wootrichub.broker.EmbeddedBroker;
+import org.wootrichub.broker.QueueNames;
+
+/** The ceilings the hub's figures are divided by, measured on this machine in the same run. */
+final class Baselines {
+
+    private Baselines() {
+    }
+
+    /** Persistent sends per second to the hub's broker configuration (embedded, same address settings), plain JMS. */
+    static double jmsPersistentSendRate(Path dataDir, int producers, Duration duration, String payload) throws Exception {
+        EmbeddedBroker broker = new EmbeddedBroker(dataDir, QueueNames.DEFAULT, 100_000, 0);
+        broker.start();
+        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(EmbeddedBroker.VM_URL);
+                Connection connection = factory.createConnection()) {
+            LongAdder sent = new LongAdder();
+            long deadline = System.nanoTime() + duration.toNanos();
+            ExecutorService pool = Executors.newFixedThreadPool(producers);
+            List<Future<?>> futures = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int p = 0; p < producers; p++) {
+                futures.add(pool.submit(() -> {
+                    try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                            MessageProducer producer = session.createProducer(session.createQueue(QueueNames.DEFAULT.events()))) {
+                        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                        while (System.nanoTime() < deadline) {
+                            producer.send(session.createTextMessage(payload));
+                            sent.increment();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdownNow();
+            return sent.sum() / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            broker.stop();
+        }
+    }
+
+    /** Form requests per second posted straight to the Wootric fake with a plain Java HTTP client. */
+    static double httpFormRate(String url, int concurrency, Duration duration) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        LongAdder sent = new LongAdder();
+        long deadline = System.nanoTime() + duration.toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        List<Future<?>> futures = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int w = 0; w < concurrency; w++) {
+            futures.add(pool.submit(() -> {
+                while (System.nanoTime() < deadline) {
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/v1/end_users/1"))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .header("Authorization", "Bearer bench")
+                            .PUT(HttpRequest.BodyPublishers.ofString("properties%5Bcustom_event_name%5D=Bench+Event&properties%5Bplan%5D=pro"))
+                            .build();
+                    client.send(request, HttpResponse.BodyHandlers.discarding());
+                    sent.increment();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdownNow();
+        return sent.sum() / ((System.nanoTime() - start) / 1e9);
+    }
+}

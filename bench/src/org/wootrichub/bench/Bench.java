@@ -1,0 +1,255 @@
+package org.wootrichub.bench;
+
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * Runs the benchmark scenarios of docs/benchmarks.md against the packaged hub and prints one table. Every figure
+ * that has a ceiling is also shown as a ratio to a baseline measured in the same run.
+ */
+public final class Bench {
+
+    private static final String AUTH = "Basic " + Base64.getEncoder().encodeToString("bench-key:".getBytes(StandardCharsets.UTF_8));
+    private static final int USERS = 10_000;
+
+    private final boolean quick;
+    private final Path jar;
+    private final Path work;
+    private final List<String> jvm;
+    private final List<String[]> rows = new ArrayList<>();
+
+    private Bench(boolean quick, Path jar, Path work, List<String> jvm) {
+        this.quick = quick;
+        this.jar = jar;
+        this.work = work;
+        this.jvm = jvm;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        String jvmOptions = System.getenv().getOrDefault("HUB_JAVA_OPTS", "-Xmx256m");
+        Path work = Path.of("bench/target/run");
+        Files.createDirectories(work);
+        new Bench(quick, Path.of("target/wootric-hub.jar").toAbsolutePath(), work.toAbsolutePath(),
+                List.of(jvmOptions.trim().split("\\s+"))).run();
+    }
+
+    private Duration seconds(int full, int quickSeconds) {
+        return Duration.ofSeconds(quick ? quickSeconds : full);
+    }
+
+    private void run() throws Exception {
+        String trackEvent = trackJson(1, "Bench Event", null);
+        double jms = Baselines.jmsPersistentSendRate(work.resolve("baseline-broker"), 32, seconds(15, 4), trackEvent);
+        row("baseline: JMS persistent sends (32 producers)", fmt(jms), "", "", "", "", "", "");
+
+        try (FakeWootric wootric = new FakeWootric(0)) {
+            wootric.preload("user-", USERS);
+            String wootricUrl = "http://127.0.0.1:" + wootric.port();
+            double http = Baselines.httpFormRate(wootricUrl, 16, seconds(15, 4));
+            row("baseline: HTTP form requests to the fake (16 clients)", fmt(http), "", "", "", "", "", "");
+
+            ingressSingle(wootricUrl, jms);
+            ingressBatch(wootricUrl, jms);
+            endToEnd(wootric, wootricUrl, http);
+        }
+        backlog();
+        print();
+    }
+
+    private HubRunner hub(String name, String wootricUrl, Map<String, String> env) throws Exception {
+        Path data = work.resolve("data-" + name);
+        deleteTree(data);
+        return new HubRunner(jar, data, wootricUrl, jvm, env, work.resolve("hub-" + name + ".log"));
+    }
+
+    private void ingressSingle(String wootricUrl, double jms) throws Exception {
+        try (HubRunner hub = hub("ingress-single", wootricUrl, Map.of())) {
+            Load.Result r = Load.run(hub.ingressUrl() + "/v1/track", AUTH, 32, seconds(30, 6), Long.MAX_VALUE,
+                    n -> trackJson(n, "Bench Event", null));
+            row("ingress-single (POST /v1/track, 32 connections)", fmt(r.perSecond()) + " req/s", ms(r.p50Millis()), ms(r.p99Millis()),
+                    hub.peakRssMb() + " MB", pct(r.perSecond() / jms) + " of JMS", errors(r), "ready in " + hub.startToReadyMillis + " ms");
+        }
+    }
+
+    private void ingressBatch(String wootricUrl, double jms) throws Exception {
+        try (HubRunner hub = hub("ingress-batch", wootricUrl, Map.of())) {
+            Load.Result r = Load.run(hub.ingressUrl() + "/v1/batch", AUTH, 8, seconds(30, 6), Long.MAX_VALUE, n -> batchJson(n, 100));
+            double events = r.perSecond() * 100;
+            row("ingress-batch (POST /v1/batch, 100 events, 8 connections)", fmt(events) + " ev/s", ms(r.p50Millis()), ms(r.p99Millis()),
+                    hub.peakRssMb() + " MB", pct(events / jms) + " of JMS", errors(r), "");
+        }
+    }
+
+    private void endToEnd(FakeWootric wootric, String wootricUrl, double http) throws Exception {
+        try (HubRunner hub = hub("end-to-end", wootricUrl, Map.of())) {
+            // warm-up: every user once, so the figures below are the steady state (known users, remembered ids)
+            Load.run(hub.ingressUrl() + "/v1/batch", AUTH, 4, Duration.ofSeconds(120), USERS / 100, n -> identifyBatch(n * 100, 100, 0));
+            awaitQuiet(wootric);
+            for (String type : List.of("identify", "response")) {
+                wootric.resetCounters();
+                hub.resetPeak();
+                long events = quick ? 4_000 : 30_000;
+                long start = System.nanoTime();
+                Load.Result r = Load.run(hub.ingressUrl() + "/v1/batch", AUTH, 4, Duration.ofSeconds(300), events / 100,
+                        n -> type.equals("identify") ? identifyBatch(n * 100, 100, 5) : responseBatch(n * 100, 100));
+                long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+                while (wootric.delivered.sum() < events && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                double secondsTaken = (System.nanoTime() - start) / 1e9;
+                double rate = wootric.delivered.sum() / secondsTaken;
+                long calls = wootric.calls.values().stream().mapToLong(java.util.concurrent.atomic.LongAdder::sum).sum();
+                row("end-to-end " + type + (type.equals("identify") ? " (5% new users)" : "") + ", POST to Wootric",
+                        fmt(rate) + " ev/s", ms(wootric.latency.percentileMillis(50)), ms(wootric.latency.percentileMillis(99)),
+                        hub.peakRssMb() + " MB", pct(rate / http) + " of HTTP",
+                        String.format("%.2f calls/event", calls / (double) Math.max(1, wootric.delivered.sum())),
+                        wootric.delivered.sum() + "/" + events + " delivered" + (r.errors() > 0 ? ", " + r.errors() + " errors" : ""));
+            }
+        }
+    }
+
+    private void backlog() throws Exception {
+        int port = HubRunner.freePort();
+        String wootricUrl = "http://127.0.0.1:" + port;
+        long events = quick ? 50_000 : 1_000_000;
+        // Wootric is unreachable while the backlog is queued; the hub parks what it tries.
+        try (HubRunner hub = hub("backlog", wootricUrl, Map.of("WOOTRIC_RETRY_INITIAL_DELAY_MS", "1000"))) {
+            long start = System.nanoTime();
+            Load.Result r = Load.run(hub.ingressUrl() + "/v1/batch", AUTH, 8, Duration.ofSeconds(900), events / 100, n -> batchJson(n, 100));
+            double queueSeconds = (System.nanoTime() - start) / 1e9;
+            long queuedRss = hub.peakRssMb();
+            try (FakeWootric wootric = new FakeWootric(port)) {
+                wootric.preload("user-", USERS);
+                hub.resetPeak();
+                Duration window = seconds(60, 10);
+                Thread.sleep(window.toMillis());
+                long calls = wootric.calls.values().stream().mapToLong(java.util.concurrent.atomic.LongAdder::sum).sum();
+                row("backlog: " + events + " events queued while Wootric is down", fmt(events / queueSeconds) + " ev/s queued", "", "",
+                        queuedRss + " MB queued", "", errors(r), "");
+                row("backlog: drain (first " + window.toSeconds() + " s after Wootric returns)", fmt(calls / (double) window.toSeconds()) + " calls/s",
+                        "", "", hub.peakRssMb() + " MB", "", "", "");
+            }
+        }
+    }
+
+    private void awaitQuiet(FakeWootric wootric) throws InterruptedException {
+        long last = -1;
+        while (true) {
+            long now = wootric.calls.values().stream().mapToLong(java.util.concurrent.atomic.LongAdder::sum).sum();
+            if (now == last) {
+                return;
+            }
+            last = now;
+            Thread.sleep(1000);
+        }
+    }
+
+    // ------------------------------------------------------------------ events
+
+    private static String trackJson(long n, String event, String text) {
+        return "{\"type\":\"track\",\"userId\":\"user-" + (n % USERS) + "\",\"event\":\"" + event + "\","
+                + "\"properties\":{\"plan\":\"pro\",\"seats\":3" + (text == null ? "" : ",\"score\":9,\"text\":\"" + text + "\"") + "},"
+                + "\"context\":{\"library\":{\"name\":\"bench\"}}}";
+    }
+
+    private static String batchJson(long n, int size) {
+        StringJoiner batch = new StringJoiner(",", "{\"batch\":[", "]}");
+        for (int i = 0; i < size; i++) {
+            batch.add(trackJson(n * size + i, "Bench Event", null));
+        }
+        return batch.toString();
+    }
+
+    private static String identifyBatch(long first, int size, int newPercent) {
+        StringJoiner batch = new StringJoiner(",", "{\"batch\":[", "]}");
+        for (int i = 0; i < size; i++) {
+            long n = first + i;
+            boolean fresh = newPercent > 0 && n % 100 < newPercent;
+            String user = fresh ? "new-" + n + "-" + System.nanoTime() : "user-" + (n % USERS);
+            batch.add("{\"type\":\"identify\",\"userId\":\"" + user + "\",\"traits\":{\"email\":\"" + user + "@example.com\","
+                    + "\"plan\":\"pro\",\"bench_t\":\"" + System.nanoTime() + "\"}}");
+        }
+        return batch.toString();
+    }
+
+    private static String responseBatch(long first, int size) {
+        StringJoiner batch = new StringJoiner(",", "{\"batch\":[", "]}");
+        for (int i = 0; i < size; i++) {
+            batch.add(trackJson(first + i, "Survey Responded", Long.toString(System.nanoTime())));
+        }
+        return batch.toString();
+    }
+
+    // ------------------------------------------------------------------ table
+
+    private void row(String... cells) {
+        rows.add(cells);
+        System.out.println("  " + String.join(" | ", cells));
+    }
+
+    private void print() {
+        String[] header = {"scenario", "throughput", "p50", "p99", "peak RSS", "vs baseline", "calls/errors", "notes"};
+        int[] width = new int[header.length];
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        }
+        for (int i = 0; i < header.length; i++) {
+            width[i] = Math.max(width[i], header[i].length());
+        }
+        System.out.println();
+        System.out.println(line(header, width));
+        StringBuilder rule = new StringBuilder("|");
+        for (int w : width) {
+            rule.append("-".repeat(w + 2)).append("|");
+        }
+        System.out.println(rule);
+        for (String[] r : rows) {
+            System.out.println(line(r, width));
+        }
+    }
+
+    private static String line(String[] cells, int[] width) {
+        StringBuilder b = new StringBuilder("|");
+        for (int i = 0; i < width.length; i++) {
+            String c = i < cells.length ? cells[i] : "";
+            b.append(' ').append(c).append(" ".repeat(width[i] - c.length())).append(" |");
+        }
+        return b.toString();
+    }
+
+    private static String fmt(double v) {
+        return String.format("%,.0f", v);
+    }
+
+    private static String ms(double v) {
+        return Double.isNaN(v) ? "" : String.format("%.1f ms", v);
+    }
+
+    private static String pct(double ratio) {
+        return String.format("%.0f%%", ratio * 100);
+    }
+
+    private static String errors(Load.Result r) {
+        return r.errors() == 0 ? "0 errors" : r.errors() + " errors";
+    }
+
+    static void deleteTree(Path root) throws java.io.IOException {
+        if (Files.exists(root)) {
+            try (var paths = Files.walk(root)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+}
