@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -15,6 +16,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wootrichub.admin.AdminApi;
+import org.wootrichub.admin.DeadLetters;
 import org.wootrichub.broker.EmbeddedBroker;
 import org.wootrichub.broker.EventPublisher;
 import org.wootrichub.broker.QueueNames;
@@ -28,6 +31,7 @@ import org.wootrichub.segment.WebhookSignature;
 import org.wootrichub.segment.WriteKeys;
 import org.wootrichub.wootric.CamelWootricTransport;
 import org.wootrichub.wootric.DeliveryFailures;
+import org.wootrichub.wootric.DeliveryStep;
 import org.wootrichub.wootric.AliasTransformer;
 import org.wootrichub.wootric.EndUserCache;
 import org.wootrichub.wootric.GroupTransformer;
@@ -36,7 +40,9 @@ import org.wootrichub.wootric.PageTransformer;
 import org.wootrichub.wootric.ScreenTransformer;
 import org.wootrichub.wootric.TrackTransformer;
 import org.wootrichub.wootric.IdentifyTransformer;
+import org.wootrichub.wootric.Parking;
 import org.wootrichub.wootric.PlanExecutor;
+import org.wootrichub.wootric.UserHolds;
 import org.wootrichub.wootric.RateLimiter;
 import org.wootrichub.wootric.TokenSource;
 import org.wootrichub.wootric.WootricClient;
@@ -74,6 +80,7 @@ public class HubConfiguration implements CamelConfiguration {
                 limits, settings.bool("hub.trust-proxy", false), clock));
         registry.bind("queueIngress", new QueueIngress(limits, clock));
         registry.bind("eventPublisher", new EventPublisher(connectionFactory, queues, metrics));
+        mountAdminApi(context, settings, connectionFactory, queues);
 
         WootricCredentials credentials = new WootricCredentials(settings.text("wootric.account-token", null),
                 settings.text("wootric.client-id", null), settings.text("wootric.client-secret", null),
@@ -84,6 +91,7 @@ public class HubConfiguration implements CamelConfiguration {
         List<String> secrets = new ArrayList<>(credentials.secrets());
         secrets.add(settings.text("hub.broker.password", null));
         secrets.add(settings.text("hub.webhook-secret", null));
+        secrets.add(settings.text("hub.admin-token", null));
         SecretMasker masker = new SecretMasker(secrets);
         registry.bind("ingressReplies", new IngressReplies(metrics, masker, settings.integer("hub.ingress.retry-after-seconds", 5)));
 
@@ -104,7 +112,7 @@ public class HubConfiguration implements CamelConfiguration {
         EndUserCache endUsers = new EndUserCache(settings.integer("wootric.end-user-cache.size", 10_000),
                 settings.duration("wootric.end-user-cache.ttl", "1h"),
                 settings.duration("wootric.end-user-cache.properties-freshness", "10m"), clock);
-        registry.bind("planExecutor", new PlanExecutor(client, endUsers, metrics));
+        registry.bind("deliveryStep", new DeliveryStep(new PlanExecutor(client, endUsers, metrics)));
 
         MappingSettings mapping = new MappingSettings(
                 MappingSettings.names(settings.text("wootric.track.response-events", "Survey Responded")),
@@ -118,9 +126,34 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("screenTransformer", new ScreenTransformer(mapping));
         registry.bind("groupTransformer", new GroupTransformer());
         registry.bind("aliasTransformer", new AliasTransformer());
+        UserHolds holds = new UserHolds(settings.duration("wootric.retry.park-initial-delay", "1s"),
+                settings.duration("wootric.retry.park-max-delay", "5m"), System::currentTimeMillis);
+        registry.bind("parking", new Parking(holds));
         registry.bind("deliveryFailures", new DeliveryFailures(queues.events(), queues.deadLetters(),
-                settings.duration("wootric.retry.max-age", "4h"), settings.duration("wootric.retry.park-initial-delay", "1s"),
-                settings.duration("wootric.retry.park-max-delay", "5m"), masker, metrics, HubApplication.version(), clock));
+                settings.duration("wootric.retry.max-age", "4h"), holds, masker, metrics, HubApplication.version(), clock));
+    }
+
+    /** The dead-letter admin API, on the management port, only when HUB_ADMIN_TOKEN is set. */
+    private static void mountAdminApi(CamelContext context, HubSettings settings, ConnectionFactory connectionFactory, QueueNames queues)
+            throws Exception {
+        String token = settings.text("hub.admin-token", null);
+        if (token == null) {
+            LOG.info("HUB_ADMIN_TOKEN is not set: the dead-letter admin API is off");
+            return;
+        }
+        AdminApi api = new AdminApi(new DeadLetters(connectionFactory, queues), token);
+        int port = settings.integer("hub.management-port", 9876);
+        context.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+                // the management server is up only once the context has fully started
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
+                api.mount(started, port);
+            }
+        });
     }
 
     private ConnectionFactory brokerConnection(CamelContext context, HubSettings settings, QueueNames queues) throws Exception {
@@ -139,6 +172,11 @@ public class HubConfiguration implements CamelConfiguration {
             LOG.info("Using the external broker at {}", url.replaceAll("(?i)password=[^&]*", "password=****"));
             artemis = new ActiveMQConnectionFactory(url, settings.text("hub.broker.user", null), settings.text("hub.broker.password", null));
         }
+        // without it every createQueue is a blocking round trip to the broker
+        artemis.setCacheDestinations(true);
+        // the publisher's asynchronous sends are confirmed by the broker only with a confirmation window: without
+        // one the client would call the completion listener before the message is stored
+        artemis.setConfirmationWindowSize(1024 * 1024);
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(artemis);
         pool.setMaxConnections(settings.integer("hub.broker.max-connections", 2));

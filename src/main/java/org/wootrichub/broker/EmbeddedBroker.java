@@ -50,6 +50,8 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setBindingsDirectory(broker.resolve("bindings").toString())
                 .setPagingDirectory(broker.resolve("paging").toString())
                 .setLargeMessagesDirectory(broker.resolve("large-messages").toString())
+                // one scheduler thread fires parked events strictly in their scheduled order (UserHolds relies on it)
+                .setScheduledThreadPoolMaxSize(1)
                 .setIDCacheSize(duplicateIdCacheSize)
                 .setPersistIDCache(true);
         config.addAcceptorConfiguration("in-vm", VM_URL);

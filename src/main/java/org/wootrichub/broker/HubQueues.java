@@ -13,6 +13,11 @@ public final class HubQueues {
     public static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
     /** JMS message group: one user's events go to one consumer, in order. */
     public static final String GROUP_ID = "JMSXGroupID";
+    /**
+     * The user key (userId, else anonymousId) as a plain property: Camel does not map JMSXGroupID back into a
+     * header on consume, and holds need to know the user of a parked event.
+     */
+    public static final String USER_KEY = "hubUserKey";
     /** Why an event is on segment.rejected or wootric.dlq. */
     public static final String REASON = "hubReason";
 
