@@ -1,0 +1,169 @@
+package org.wootrichub.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.util.Enumeration;
+import java.util.UUID;
+import org.wootrichub.broker.HubQueues;
+import org.wootrichub.broker.QueueNames;
+import org.wootrichub.segment.SegmentJson;
+
+/**
+ * What an operator can do with the dead-letter queue: list (paged), show one with its original event, replay
+ * (back to the ingest queue, keeping the event's messageId) and purge, one by id or a set filtered by reason.
+ */
+public class DeadLetters {
+
+    private final ConnectionFactory connectionFactory;
+    private final QueueNames queues;
+
+    public DeadLetters(ConnectionFactory connectionFactory, QueueNames queues) {
+        this.connectionFactory = connectionFactory;
+        this.queues = queues;
+    }
+
+    /** Dead letters, oldest first, with their reason and times; {@code reason} null for all. */
+    public ObjectNode list(String reason, int offset, int limit) throws JMSException {
+        ObjectNode page = SegmentJson.MAPPER.createObjectNode();
+        ArrayNode items = page.putArray("items");
+        int total = 0;
+        try (Connection connection = connectionFactory.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                QueueBrowser browser = session.createBrowser(session.createQueue(queues.deadLetters()), selector(reason, null))) {
+            connection.start();
+            Enumeration<?> messages = browser.getEnumeration();
+            while (messages.hasMoreElements()) {
+                Message message = (Message) messages.nextElement();
+                if (total >= offset && items.size() < limit) {
+                    items.add(summary(message, false));
+                }
+                total++;
+            }
+        }
+        page.put("total", total).put("offset", offset).put("limit", limit);
+        return page;
+    }
+
+    /** One dead letter with its original event, or null. */
+    public ObjectNode show(String id) throws JMSException {
+        try (Connection connection = connectionFactory.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                QueueBrowser browser = session.createBrowser(session.createQueue(queues.deadLetters()), selector(null, id))) {
+            connection.start();
+            Enumeration<?> messages = browser.getEnumeration();
+            return messages.hasMoreElements() ? summary((Message) messages.nextElement(), true) : null;
+        }
+    }
+
+    /** Moves matching dead letters back to the ingest queue; returns how many. */
+    public int replay(String reason, String id) throws JMSException {
+        return drain(reason, id, true);
+    }
+
+    /** Deletes matching dead letters; returns how many. */
+    public int purge(String reason, String id) throws JMSException {
+        return drain(reason, id, false);
+    }
+
+    private int drain(String reason, String id, boolean replay) throws JMSException {
+        int moved = 0;
+        try (Connection connection = connectionFactory.createConnection();
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                MessageConsumer consumer = session.createConsumer(session.createQueue(queues.deadLetters()), selector(reason, id));
+                MessageProducer producer = session.createProducer(session.createQueue(queues.events()))) {
+            connection.start();
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            Message message;
+            while ((message = consumer.receive(moved == 0 ? 1000 : 200)) != null) {
+                if (replay) {
+                    producer.send(replayOf(session, (TextMessage) message));
+                }
+                // one transaction per message: a crash replays or keeps each one whole, never half
+                session.commit();
+                moved++;
+                if (id != null) {
+                    break;
+                }
+            }
+        }
+        return moved;
+    }
+
+    private static TextMessage replayOf(Session session, TextMessage dead) throws JMSException {
+        String body = dead.getText();
+        TextMessage replay = session.createTextMessage(body);
+        var event = SegmentJson.parse(body);
+        replay.setStringProperty(HubQueues.NORMALISED, "true");
+        replay.setStringProperty(HubQueues.SEGMENT_TYPE, SegmentJson.text(event, "type"));
+        replay.setStringProperty(HubQueues.GROUP_ID, SegmentJson.userKey(event));
+        replay.setStringProperty(HubQueues.USER_KEY, SegmentJson.userKey(event));
+        // the event keeps its messageId; the broker's duplicate id must be new, or the replay would be dropped
+        replay.setStringProperty(HubQueues.DUPLICATE_ID, SegmentJson.text(event, "messageId") + "#replay-" + UUID.randomUUID());
+        replay.setStringProperty("hubReplayOf", dead.getJMSMessageID());
+        return replay;
+    }
+
+    private static ObjectNode summary(Message message, boolean withEvent) throws JMSException {
+        ObjectNode item = SegmentJson.MAPPER.createObjectNode();
+        item.put("id", message.getJMSMessageID());
+        item.put("reason", message.getStringProperty(HubQueues.REASON) == null ? "broker_max_deliveries" : message.getStringProperty(HubQueues.REASON));
+        putIfPresent(item, "status", message, "hubHttpStatus");
+        putIfPresent(item, "attempts", message, "hubAttempts");
+        putIfPresent(item, "firstFailureAt", message, "hubFirstFailureAt");
+        putIfPresent(item, "lastFailureAt", message, "hubLastFailureAt");
+        putIfPresent(item, "operation", message, "hubWootricOperation");
+        putIfPresent(item, "error", message, "hubExceptionMessage");
+        item.put("deadLetteredAt", java.time.Instant.ofEpochMilli(message.getJMSTimestamp()).toString());
+        if (message instanceof TextMessage text) {
+            try {
+                var event = SegmentJson.parse(text.getText());
+                item.put("type", SegmentJson.text(event, "type"));
+                item.put("messageId", SegmentJson.text(event, "messageId"));
+                item.put("userKey", SegmentJson.userKey(event));
+                if (withEvent) {
+                    putIfPresent(item, "responseBody", message, "hubResponseBody");
+                    item.set("event", event);
+                }
+            } catch (IllegalArgumentException e) {
+                if (withEvent) {
+                    item.put("body", text.getText());
+                }
+            }
+        }
+        return item;
+    }
+
+    private static void putIfPresent(ObjectNode item, String field, Message message, String property) throws JMSException {
+        Object value = message.getObjectProperty(property);
+        if (value instanceof Number n) {
+            item.put(field, n.longValue());
+        } else if (value != null) {
+            item.put(field, value.toString());
+        }
+    }
+
+    /** A JMS selector for a reason and/or a message id; values are quoted so no selector can be injected. */
+    static String selector(String reason, String id) {
+        StringBuilder selector = new StringBuilder();
+        if (reason != null && !reason.isBlank()) {
+            selector.append(HubQueues.REASON).append(" = '").append(reason.replace("'", "''")).append("'");
+        }
+        if (id != null && !id.isBlank()) {
+            if (selector.length() > 0) {
+                selector.append(" AND ");
+            }
+            selector.append("JMSMessageID = '").append(id.replace("'", "''")).append("'");
+        }
+        return selector.length() == 0 ? null : selector.toString();
+    }
+}
