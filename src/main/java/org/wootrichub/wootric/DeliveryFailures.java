@@ -3,7 +3,6 @@ package org.wootrichub.wootric;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.util.ObjectHelper;
@@ -32,20 +31,18 @@ public class DeliveryFailures {
     private final String ingestQueue;
     private final String deadLetterQueue;
     private final Duration maxAge;
-    private final Duration parkInitialDelay;
-    private final Duration parkMaxDelay;
+    private final UserHolds holds;
     private final SecretMasker masker;
     private final HubMetrics metrics;
     private final String hubVersion;
     private final Clock clock;
 
-    public DeliveryFailures(String ingestQueue, String deadLetterQueue, Duration maxAge, Duration parkInitialDelay,
-            Duration parkMaxDelay, SecretMasker masker, HubMetrics metrics, String hubVersion, Clock clock) {
+    public DeliveryFailures(String ingestQueue, String deadLetterQueue, Duration maxAge, UserHolds holds,
+            SecretMasker masker, HubMetrics metrics, String hubVersion, Clock clock) {
         this.ingestQueue = ingestQueue;
         this.deadLetterQueue = deadLetterQueue;
         this.maxAge = maxAge;
-        this.parkInitialDelay = parkInitialDelay;
-        this.parkMaxDelay = parkMaxDelay;
+        this.holds = holds;
         this.masker = masker;
         this.metrics = metrics;
         this.hubVersion = hubVersion;
@@ -59,30 +56,37 @@ public class DeliveryFailures {
         prepareDeadLetter(exchange, reason, failure);
     }
 
-    /** After the quick retries of a transient failure: park the event for later, or dead-letter it when too old. */
+    /**
+     * After the quick retries of a transient failure: park the event for later (the user is held, so the user's
+     * later events wait behind it), or dead-letter it when the user's first failure is older than the max age.
+     */
     public void retryLater(Exchange exchange) {
         Throwable failure = caught(exchange);
         Message message = exchange.getMessage();
         Instant now = clock.instant();
-        Instant first = instantHeader(message, FIRST_FAILURE, now);
+        String user = Parking.userKey(exchange);
+        Integer seq = message.getHeader(UserHolds.SEQ, Integer.class);
+        Instant held = holds.firstFailure(user);
+        Instant first = held != null ? held : instantHeader(message, FIRST_FAILURE, now);
         if (Duration.between(first, now).compareTo(maxAge) >= 0) {
+            message.setHeader(FIRST_FAILURE, first.toString());
             prepareDeadLetter(exchange, "retries_exhausted", failure);
             return;
         }
+        UserHolds.Admission parking = holds.failed(user, seq);
+        LOG.debug("hold failure: user {} place {} -> {}", user, seq, parking);
         int parked = intHeader(message, PARKED) + 1;
-        long delay = backoff(parked);
+        String reason = failure instanceof DeliveryFailure f ? f.reason() : "delivery_error";
         message.setHeader(ATTEMPTS, attempts(exchange));
         message.setHeader(PARKED, parked);
         message.setHeader(FIRST_FAILURE, first.toString());
         message.setHeader(LAST_FAILURE, now.toString());
-        message.setHeader(HubQueues.REASON, failure instanceof DeliveryFailure f ? f.reason() : "delivery_error");
-        message.setHeader(HubQueues.SCHEDULED_DELIVERY, now.toEpochMilli() + delay);
-        // a new duplicate id per parking: the broker would otherwise drop the parked copy as a duplicate
-        message.setHeader(HubQueues.DUPLICATE_ID, messageId(exchange) + "#retry-" + parked + "-" + now.toEpochMilli());
+        message.setHeader(HubQueues.REASON, reason);
+        Parking.park(exchange, parking);
         exchange.setProperty(NEXT_QUEUE, ingestQueue);
-        metrics.parked(type(exchange), failure instanceof DeliveryFailure f ? f.reason() : "delivery_error");
-        LOG.warn("Delivery of {} event {} failed ({}); parked for {} ms (parking {})", type(exchange), messageId(exchange),
-                masker.mask(failure == null ? "?" : failure.getMessage()), delay, parked);
+        metrics.parked(type(exchange), reason);
+        LOG.warn("Delivery of {} event {} failed ({}); parked for {} ms (parking {})", type(exchange), Parking.messageId(exchange),
+                masker.mask(failure == null ? "?" : failure.getMessage()), parking.deliverAt() - now.toEpochMilli(), parked);
     }
 
     private void prepareDeadLetter(Exchange exchange, String reason, Throwable failure) {
@@ -90,6 +94,7 @@ public class DeliveryFailures {
         Instant now = clock.instant();
         message.removeHeader(HubQueues.DUPLICATE_ID);
         message.removeHeader(HubQueues.SCHEDULED_DELIVERY);
+        message.removeHeader(UserHolds.ROUND);
         message.removeHeader(HubQueues.GROUP_ID);
         message.setHeader(HubQueues.REASON, reason);
         message.setHeader(ATTEMPTS, attempts(exchange));
@@ -113,28 +118,25 @@ public class DeliveryFailures {
         }
         exchange.setProperty(NEXT_QUEUE, deadLetterQueue);
         metrics.deadLettered(type(exchange), reason);
-        LOG.error("Dead letter: {} event {} → {} ({}): {}", type(exchange), messageId(exchange), deadLetterQueue, reason,
+        LOG.error("Dead letter: {} event {} → {} ({}): {}", type(exchange), Parking.messageId(exchange), deadLetterQueue, reason,
                 masker.mask(failure == null ? "" : failure.getMessage()));
     }
 
     /** The failure, unwrapped from Camel's wrappers (a transformer's failure arrives inside an expression error). */
     private static Throwable caught(Exchange exchange) {
+        DeliveryFailure last = exchange.getProperty(DeliveryStep.LAST_FAILURE, DeliveryFailure.class);
+        if (last != null) {
+            return last;
+        }
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         DeliveryFailure failure = ObjectHelper.getException(DeliveryFailure.class, caught);
         return failure != null ? failure : caught;
     }
 
-    long backoff(int parking) {
-        long base = parkInitialDelay.toMillis() << Math.min(parking - 1, 30);
-        long capped = Math.min(Math.max(base, parkInitialDelay.toMillis()), parkMaxDelay.toMillis());
-        // ±20% jitter so that a recovering Wootric does not get every parked event back in the same second
-        double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
-        return Math.max(1, (long) (capped * jitter));
-    }
-
     private static int attempts(Exchange exchange) {
-        Integer redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
-        return intHeader(exchange.getMessage(), ATTEMPTS) + 1 + (redeliveries == null ? 0 : redeliveries);
+        // a failure before any Wootric call (a transformer's) is one attempt
+        int thisDelivery = Math.max(1, exchange.getProperty(DeliveryStep.ATTEMPTS, 0, Integer.class));
+        return intHeader(exchange.getMessage(), ATTEMPTS) + thisDelivery;
     }
 
     private static int intHeader(Message message, String name) {
@@ -156,16 +158,4 @@ public class DeliveryFailures {
         return type == null ? "unknown" : type;
     }
 
-    private static String messageId(Exchange exchange) {
-        String id = exchange.getMessage().getHeader(HubQueues.DUPLICATE_ID, String.class);
-        if (id != null) {
-            int cut = id.indexOf("#retry-");
-            return cut < 0 ? id : id.substring(0, cut);
-        }
-        try {
-            return SegmentJson.text(SegmentJson.parse(exchange.getMessage().getBody(String.class)), "messageId");
-        } catch (RuntimeException e) {
-            return "?";
-        }
-    }
 }
