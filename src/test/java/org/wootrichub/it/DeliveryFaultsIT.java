@@ -27,6 +27,7 @@ class DeliveryFaultsIT {
     @TempDir
     static Path data;
 
+    static RunningHub running;
     static WootricFake wootric;
     static HubProcess hub;
     static Ingress ingress;
@@ -34,26 +35,21 @@ class DeliveryFaultsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        wootric = new WootricFake();
-        hub = HubProcess.create("delivery-faults", data, wootric.baseUrl(), Map.of(
+        running = RunningHub.start("delivery-faults", data, Map.of(
                 "WOOTRIC_RETRY_IN_PROCESS_ATTEMPTS", "2",
                 "WOOTRIC_RETRY_INITIAL_DELAY_MS", "50",
                 "WOOTRIC_RETRY_PARK_INITIAL_DELAY", "300ms",
-                "WOOTRIC_RETRY_PARK_MAX_DELAY", "1500ms")).start();
-        ingress = new Ingress(hub.ingressUrl());
-        queues = new QueueProbe(hub.brokerUrl());
+                "WOOTRIC_RETRY_PARK_MAX_DELAY", "1500ms"));
+        wootric = running.wootric;
+        hub = running.hub;
+        ingress = running.ingress;
+        queues = running.queues;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (queues != null) {
-            queues.close();
-        }
-        if (hub != null) {
-            hub.stop();
-        }
-        if (wootric != null) {
-            wootric.close();
+        if (running != null) {
+            running.close();
         }
     }
 

@@ -38,6 +38,7 @@ class IdentifyDeliveryIT {
     @TempDir
     static Path data;
 
+    static RunningHub running;
     static WootricFake wootric;
     static HubProcess hub;
     static Ingress ingress;
@@ -45,23 +46,20 @@ class IdentifyDeliveryIT {
 
     @BeforeAll
     static void start() throws Exception {
-        wootric = new WootricFake();
-        hub = HubProcess.create("identify-delivery", data, wootric.baseUrl(), Map.of("HUB_WEBHOOK_SECRET", WEBHOOK_SECRET)).start();
-        ingress = new Ingress(hub.ingressUrl());
-        queues = new QueueProbe(hub.brokerUrl());
+        running = RunningHub.start("identify-delivery", data, Map.of("HUB_WEBHOOK_SECRET", WEBHOOK_SECRET));
+        wootric = running.wootric;
+        hub = running.hub;
+        ingress = running.ingress;
+        queues = running.queues;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (queues != null) {
-            queues.close();
+        if (running != null) {
+            running.close();
         }
         if (hub != null) {
-            hub.stop();
             assertThat(hub.logText()).doesNotContain("client-secret-value").doesNotContain("test-key").doesNotContain(WEBHOOK_SECRET);
-        }
-        if (wootric != null) {
-            wootric.close();
         }
     }
 

@@ -29,6 +29,7 @@ class MappingIT {
     @TempDir
     static Path data;
 
+    static RunningHub running;
     static WootricFake wootric;
     static HubProcess hub;
     static Ingress ingress;
@@ -36,23 +37,17 @@ class MappingIT {
 
     @BeforeAll
     static void start() throws Exception {
-        wootric = new WootricFake();
-        hub = HubProcess.create("mapping", data, wootric.baseUrl(),
-                Map.of("WOOTRIC_TRACK_SURVEY_TRIGGER_EVENTS", "Checkout Completed, Onboarding Done")).start();
-        ingress = new Ingress(hub.ingressUrl());
-        queues = new QueueProbe(hub.brokerUrl());
+        running = RunningHub.start("mapping", data, Map.of("WOOTRIC_TRACK_SURVEY_TRIGGER_EVENTS", "Checkout Completed, Onboarding Done"));
+        wootric = running.wootric;
+        hub = running.hub;
+        ingress = running.ingress;
+        queues = running.queues;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (queues != null) {
-            queues.close();
-        }
-        if (hub != null) {
-            hub.stop();
-        }
-        if (wootric != null) {
-            wootric.close();
+        if (running != null) {
+            running.close();
         }
     }
 
