@@ -35,11 +35,13 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
-        String jvmOptions = System.getenv().getOrDefault("HUB_JAVA_OPTS", "-Xmx256m");
+        String jvmOptions = System.getenv().getOrDefault("HUB_JAVA_OPTS", "-Xmx384m");
         Path work = Path.of("bench/target/run");
         Files.createDirectories(work);
         new Bench(quick, Path.of("target/wootric-hub.jar").toAbsolutePath(), work.toAbsolutePath(),
                 List.of(jvmOptions.trim().split("\\s+"))).run();
+        // the HTTP clients' selector threads would keep the JVM alive
+        System.exit(0);
     }
 
     private Duration seconds(int full, int quickSeconds) {

@@ -109,7 +109,7 @@ public class HubConfiguration implements CamelConfiguration {
         CamelWootricTransport transport = new CamelWootricTransport(context.createProducerTemplate(), limiter);
         TokenSource tokens = new TokenSource(transport, endpoints, credentials, clock);
         WootricClient client = new WootricClient(transport, tokens, endpoints, metrics);
-        EndUserCache endUsers = new EndUserCache(settings.integer("wootric.end-user-cache.size", 10_000),
+        EndUserCache endUsers = new EndUserCache(settings.integer("wootric.end-user-cache.size", 50_000),
                 settings.duration("wootric.end-user-cache.ttl", "1h"),
                 settings.duration("wootric.end-user-cache.properties-freshness", "10m"), clock);
         registry.bind("deliveryStep", new DeliveryStep(new PlanExecutor(client, endUsers, metrics)));
@@ -176,7 +176,7 @@ public class HubConfiguration implements CamelConfiguration {
         artemis.setCacheDestinations(true);
         // the publisher's asynchronous sends are confirmed by the broker only with a confirmation window: without
         // one the client would call the completion listener before the message is stored
-        artemis.setConfirmationWindowSize(1024 * 1024);
+        artemis.setConfirmationWindowSize(256 * 1024);
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(artemis);
         pool.setMaxConnections(settings.integer("hub.broker.max-connections", 2));
