@@ -37,7 +37,7 @@ public class IngressReplies {
     public void brokerUnavailable(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         metrics.ingress("refused_503", 1);
-        LOG.warn("ingress answered 503, the broker did not store the events: {}", cause == null ? "?" : masker.mask(cause.getMessage()));
+        LOG.warn("ingress answered 503: {}", cause == null ? "?" : masker.mask(cause.getMessage()));
         Message message = exchange.getMessage();
         reply(message, 503, error("broker_unavailable", "the events could not be stored; retry later"));
         message.setHeader("Retry-After", Integer.toString(retryAfterSeconds));
