@@ -3,6 +3,7 @@ package org.wootrichub;
 import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -20,6 +21,7 @@ import org.wootrichub.admin.AdminApi;
 import org.wootrichub.admin.DeadLetters;
 import org.wootrichub.broker.EmbeddedBroker;
 import org.wootrichub.broker.EventPublisher;
+import org.wootrichub.broker.ParkedEvents;
 import org.wootrichub.broker.QueueNames;
 import org.wootrichub.observe.HubMetrics;
 import org.wootrichub.observe.SecretMasker;
@@ -56,6 +58,9 @@ import org.wootrichub.wootric.WootricEndpoints;
 public class HubConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(HubConfiguration.class);
+
+    /** The broker's own connection factory (unpooled), for management requests. */
+    private ActiveMQConnectionFactory artemis;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -129,8 +134,29 @@ public class HubConfiguration implements CamelConfiguration {
         UserHolds holds = new UserHolds(settings.duration("wootric.retry.park-initial-delay", "1s"),
                 settings.duration("wootric.retry.park-max-delay", "5m"), System::currentTimeMillis);
         registry.bind("parking", new Parking(holds));
+        restoreHolds(holds, queues);
         registry.bind("deliveryFailures", new DeliveryFailures(queues.events(), queues.deadLetters(),
                 settings.duration("wootric.retry.max-age", "4h"), holds, masker, metrics, HubApplication.version(), clock));
+    }
+
+    /**
+     * Holds live in memory: rebuild them from the parked events on the broker before the first event is dispatched,
+     * so a held user's new events still wait behind its parked ones after a restart.
+     */
+    private void restoreHolds(UserHolds holds, QueueNames queues) {
+        try {
+            List<ParkedEvents.Parked> parked = ParkedEvents.list(artemis, queues.events());
+            for (ParkedEvents.Parked event : parked) {
+                Instant firstFailure = event.firstFailure() == null ? null : Instant.parse(event.firstFailure());
+                holds.restore(event.userKey(), event.seq(), event.round(), firstFailure);
+            }
+            if (!parked.isEmpty()) {
+                LOG.info("Restored the holds of {} users from {} parked events", holds.size(), parked.size());
+            }
+        } catch (Exception e) {
+            LOG.warn("Could not read the parked events to restore user holds ({}); order across parking is kept from now on",
+                    e.getMessage());
+        }
     }
 
     /** The dead-letter admin API, on the management port, only when HUB_ADMIN_TOKEN is set. */
@@ -158,7 +184,6 @@ public class HubConfiguration implements CamelConfiguration {
 
     private ConnectionFactory brokerConnection(CamelContext context, HubSettings settings, QueueNames queues) throws Exception {
         String url = settings.text("hub.broker.url", null);
-        ActiveMQConnectionFactory artemis;
         if (url == null) {
             Path dataDir = Path.of(settings.text("hub.data-dir", "./data"));
             EmbeddedBroker broker = new EmbeddedBroker(dataDir, queues,

@@ -1,0 +1,63 @@
+package org.wootrichub.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import jakarta.jms.TemporaryQueue;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import org.apache.activemq.artemis.api.jms.ActiveMQJMSClient;
+import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
+import org.wootrichub.segment.SegmentJson;
+
+/**
+ * The parked events waiting on the ingest queue (Artemis scheduled messages), read through the broker's management
+ * address, so that the hub can rebuild its user holds when it starts.
+ */
+public final class ParkedEvents {
+
+    /** One parked event: its user, its place in the user's hold, its round and first failure (ISO-8601 or null). */
+    public record Parked(String userKey, int seq, long round, String firstFailure) {
+    }
+
+    private ParkedEvents() {
+    }
+
+    public static List<Parked> list(ConnectionFactory connectionFactory, String queue) throws Exception {
+        List<Parked> parked = new ArrayList<>();
+        try (Connection connection = connectionFactory.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            Message reply;
+            Queue management = ActiveMQJMSClient.createQueue("activemq.management");
+            TemporaryQueue replies = session.createTemporaryQueue();
+            Message request = session.createMessage();
+            JMSManagementHelper.putOperationInvocation(request, ResourceNames.QUEUE + queue, "listScheduledMessagesAsJSON");
+            request.setJMSReplyTo(replies);
+            try (MessageProducer producer = session.createProducer(management);
+                    MessageConsumer consumer = session.createConsumer(replies)) {
+                producer.send(request);
+                reply = consumer.receive(10_000);
+            }
+            if (reply == null || !JMSManagementHelper.hasOperationSucceeded(reply)) {
+                throw new IllegalStateException("the broker did not list the scheduled messages of " + queue);
+            }
+            JsonNode messages = SegmentJson.parse((String) JMSManagementHelper.getResult(reply));
+            for (JsonNode message : messages) {
+                String user = SegmentJson.text(message, HubQueues.USER_KEY);
+                JsonNode seq = message.get("hubHoldSeq");
+                JsonNode round = message.get("hubHoldDue");
+                if (user != null && seq != null && round != null) {
+                    parked.add(new Parked(user, seq.asInt(), round.asLong(), SegmentJson.text(message, "hubFirstFailureAt")));
+                }
+            }
+        }
+        return parked;
+    }
+}
