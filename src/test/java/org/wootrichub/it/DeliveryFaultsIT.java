@@ -84,7 +84,7 @@ class DeliveryFaultsIT {
         int perUser = 6;
         for (int u = 0; u < users; u++) {
             knownUser("ord-" + u, 700 + u);
-            wootric.server.stubFor(put(urlEqualTo("/v1/end_users/" + (700 + u))).willReturn(aResponse().withStatus(503)));
+            wootric.server.stubFor(put(urlEqualTo("/v1/end_users/" + (700 + u))).willReturn(aResponse().withStatus(500)));
         }
         for (int k = 0; k < perUser; k++) {
             for (int u = 0; u < users; u++) {

@@ -23,7 +23,11 @@ public final class QueueProbe implements AutoCloseable {
     private final Session session;
 
     public QueueProbe(String brokerUrl) throws JMSException {
-        this.connection = new ActiveMQConnectionFactory(brokerUrl).createConnection();
+        this(brokerUrl, null, null);
+    }
+
+    public QueueProbe(String brokerUrl, String user, String password) throws JMSException {
+        this.connection = new ActiveMQConnectionFactory(brokerUrl).createConnection(user, password);
         connection.start();
         this.session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
     }

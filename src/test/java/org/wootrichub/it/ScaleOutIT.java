@@ -17,11 +17,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.wootrichub.broker.EmbeddedBroker;
-import org.wootrichub.broker.QueueNames;
 
 /**
- * Two hub processes on one broker: competing consumers deliver everything once, each user's events in order, and
+ * Two hub processes on one standalone Artemis broker: competing consumers deliver everything once, each user's events in order, and
  * the account's budget is shared (each instance takes per-minute / instances), so the combined rate stays within it.
  */
 class ScaleOutIT {
@@ -40,12 +38,10 @@ class ScaleOutIT {
 
     @Test
     void twoHubsShareTheQueueKeepEachUsersOrderAndStayWithinTheAccountLimit() throws Exception {
-        int port = HubProcess.freePort();
-        EmbeddedBroker broker = new EmbeddedBroker(brokerData, QueueNames.DEFAULT, 10_000, port);
-        broker.start();
-        Map<String, String> env = Map.of("HUB_BROKER_URL", "tcp://127.0.0.1:" + port, "HUB_BROKER_EMBEDDED_TCP_PORT", "0",
-                "WOOTRIC_RATE_LIMIT_PER_MINUTE", Integer.toString(LIMIT), "WOOTRIC_RATE_LIMIT_WINDOW", WINDOW_MILLIS + "ms",
-                "WOOTRIC_RATE_LIMIT_INSTANCES", "2");
+        StandaloneArtemis broker = new StandaloneArtemis(brokerData, config -> config).start();
+        Map<String, String> env = new HashMap<>(broker.hubEnvironment());
+        env.putAll(Map.of("WOOTRIC_RATE_LIMIT_PER_MINUTE", Integer.toString(LIMIT), "WOOTRIC_RATE_LIMIT_WINDOW", WINDOW_MILLIS + "ms",
+                "WOOTRIC_RATE_LIMIT_INSTANCES", "2"));
         try (WootricFake wootric = new WootricFake();
                 HubProcess one = HubProcess.create("scale-1", hubData1, wootric.baseUrl(), env).start();
                 HubProcess two = HubProcess.create("scale-2", hubData2, wootric.baseUrl(), env).start()) {
@@ -82,7 +78,7 @@ class ScaleOutIT {
                 assertThat(times.get(i + LIMIT) - times.get(i)).as("calls %d..%d", i, i + LIMIT).isGreaterThanOrEqualTo(WINDOW_MILLIS - 100);
             }
         } finally {
-            broker.stop();
+            broker.close();
         }
     }
 

@@ -7,15 +7,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -34,13 +29,10 @@ class StandaloneBrokerFaultIT {
 
     @Test
     void aBrokerKilledMidStreamLosesNothingThatGotA200() throws Exception {
-        int port = HubProcess.freePort();
-        Path instance = createInstance(port);
-        Process broker = startBroker(instance, port);
-        try (WootricFake wootric = new WootricFake();
-                HubProcess hub = HubProcess.create("standalone-broker", work.resolve("hub"), wootric.baseUrl(), Map.of(
-                        "HUB_BROKER_URL", "tcp://127.0.0.1:" + port, "HUB_BROKER_USER", "hub", "HUB_BROKER_PASSWORD", "hub-broker-pw",
-                        "HUB_BROKER_EMBEDDED_TCP_PORT", "0")).start()) {
+        try (StandaloneArtemis broker = new StandaloneArtemis(work, config -> config).start();
+                WootricFake wootric = new WootricFake();
+                HubProcess hub = HubProcess.create("standalone-broker", work.resolve("hub"), wootric.baseUrl(),
+                        broker.hubEnvironment()).start()) {
             wootric.server.stubFor(get(urlPathMatching("/v1/end_users/sa-.*")).willReturn(okJson("{\"id\":55,\"properties\":{}}")));
             wootric.server.stubFor(put(urlPathMatching("/v1/end_users/55")).willReturn(okJson("{\"id\":55}")));
             Ingress ingress = new Ingress(hub.ingressUrl());
@@ -66,51 +58,17 @@ class StandaloneBrokerFaultIT {
             sender.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> accepted.size() >= 50);
 
-            broker.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+            broker.kill();
             await().atMost(Duration.ofSeconds(30)).until(() -> unavailable.get() >= 3);
             int acceptedBeforeRestart = accepted.size();
-            broker = startBroker(instance, port);
+            broker.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= acceptedBeforeRestart + 50);
             sending.set(false);
             sender.join(10_000);
 
             await().atMost(Duration.ofSeconds(60)).until(() -> delivered(wootric).containsAll(accepted));
             assertThat(unavailable.get()).as("503 answers while the broker was down").isPositive();
-            assertThat(hub.logText()).doesNotContain("hub-broker-pw");
-        } finally {
-            broker.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
-        }
-    }
-
-    private Path createInstance(int port) throws Exception {
-        Path home = Path.of(System.getProperty("artemis.home", "target/standalone-artemis/apache-artemis-2.40.0"));
-        Path instance = work.resolve("broker");
-        Process create = new ProcessBuilder("bash", home.resolve("bin/artemis").toString(), "create", instance.toString(),
-                "--user", "hub", "--password", "hub-broker-pw", "--require-login", "--silent", "--no-web", "--no-autotune")
-                .redirectErrorStream(true).redirectOutput(work.resolve("artemis-create.log").toFile()).start();
-        assertThat(create.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(create.exitValue()).isZero();
-        // the hub's broker configuration (queues, dead-letter addresses, duplicate detection, one scheduler thread)
-        String config = Files.readString(Path.of("docker/artemis/broker.xml"))
-                .replace("tcp://0.0.0.0:61616?protocols=CORE,AMQP,OPENWIRE", "tcp://127.0.0.1:" + port + "?protocols=CORE");
-        Files.writeString(instance.resolve("etc/broker.xml"), config);
-        return instance;
-    }
-
-    private Process startBroker(Path instance, int port) throws Exception {
-        Process process = new ProcessBuilder("bash", instance.resolve("bin/artemis").toString(), "run")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "it-logs", "standalone-artemis.log").toFile()))
-                .start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> listening(port));
-        return process;
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
+            assertThat(hub.logText()).doesNotContain(StandaloneArtemis.PASSWORD);
         }
     }
 
