@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import org.wootrichub.broker.HubQueues;
 import org.wootrichub.observe.HubMetrics;
 import org.wootrichub.observe.SecretMasker;
-import org.wootrichub.segment.SegmentJson;
 
 /**
  * What happens to an event whose delivery failed, called from the error handlers of the dispatch route. A dead

@@ -2,6 +2,8 @@ package org.wootrichub.wootric;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.wootrichub.broker.HubQueues;
 import org.wootrichub.segment.SegmentJson;
 
@@ -12,7 +14,7 @@ import org.wootrichub.segment.SegmentJson;
  */
 public class Parking {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Parking.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Parking.class);
 
     /** Exchange property: the event was parked (not finished) by this exchange. */
     public static final String PARKED = "hubParked";
