@@ -10,47 +10,25 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Wootric misbehaving: outages that force parking, scripted answers, 429 storms. Short retry settings. */
-class DeliveryFaultsIT {
+class DeliveryFaultsIT extends SharedHubIT {
 
-    @TempDir
-    static Path data;
-
-    static RunningHub running;
-    static WootricFake wootric;
-    static HubProcess hub;
-    static Ingress ingress;
-    static QueueProbe queues;
 
     @BeforeAll
     static void start() throws Exception {
-        running = RunningHub.start("delivery-faults", data, Map.of(
+        startHub("delivery-faults", Map.of(
                 "WOOTRIC_RETRY_IN_PROCESS_ATTEMPTS", "2",
                 "WOOTRIC_RETRY_INITIAL_DELAY_MS", "50",
                 "WOOTRIC_RETRY_PARK_INITIAL_DELAY", "300ms",
                 "WOOTRIC_RETRY_PARK_MAX_DELAY", "1500ms"));
-        wootric = running.wootric;
-        hub = running.hub;
-        ingress = running.ingress;
-        queues = running.queues;
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (running != null) {
-            running.close();
-        }
     }
 
     private static void knownUser(String userId, int id) {

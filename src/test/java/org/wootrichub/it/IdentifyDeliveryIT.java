@@ -19,45 +19,29 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import jakarta.jms.TextMessage;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** identify through the real hub process (embedded broker) to a WireMock Wootric: the foundation's promises. */
-class IdentifyDeliveryIT {
+class IdentifyDeliveryIT extends SharedHubIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String WEBHOOK_SECRET = "webhook-shared-secret";
 
-    @TempDir
-    static Path data;
-
-    static RunningHub running;
-    static WootricFake wootric;
-    static HubProcess hub;
-    static Ingress ingress;
-    static QueueProbe queues;
 
     @BeforeAll
     static void start() throws Exception {
-        running = RunningHub.start("identify-delivery", data, Map.of("HUB_WEBHOOK_SECRET", WEBHOOK_SECRET));
-        wootric = running.wootric;
-        hub = running.hub;
-        ingress = running.ingress;
-        queues = running.queues;
+        startHub("identify-delivery", Map.of("HUB_WEBHOOK_SECRET", WEBHOOK_SECRET));
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        if (running != null) {
-            running.close();
-        }
+    static void logsHoldNoSecrets() throws Exception {
+        stopHub();
         if (hub != null) {
             assertThat(hub.logText()).doesNotContain("client-secret-value").doesNotContain("test-key").doesNotContain(WEBHOOK_SECRET);
         }

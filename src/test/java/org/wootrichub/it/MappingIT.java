@@ -12,43 +12,21 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import jakarta.jms.TextMessage;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every Segment call type and track kind through the real hub to a WireMock Wootric (US region, client credentials). */
-class MappingIT {
+class MappingIT extends SharedHubIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @TempDir
-    static Path data;
-
-    static RunningHub running;
-    static WootricFake wootric;
-    static HubProcess hub;
-    static Ingress ingress;
-    static QueueProbe queues;
 
     @BeforeAll
     static void start() throws Exception {
-        running = RunningHub.start("mapping", data, Map.of("WOOTRIC_TRACK_SURVEY_TRIGGER_EVENTS", "Checkout Completed, Onboarding Done"));
-        wootric = running.wootric;
-        hub = running.hub;
-        ingress = running.ingress;
-        queues = running.queues;
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (running != null) {
-            running.close();
-        }
+        startHub("mapping", Map.of("WOOTRIC_TRACK_SURVEY_TRIGGER_EVENTS", "Checkout Completed, Onboarding Done"));
     }
 
     /** An end user Wootric already has, found by external id, that accepts updates, responses, declines, settings. */
