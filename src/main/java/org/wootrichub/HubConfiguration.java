@@ -134,7 +134,7 @@ public class HubConfiguration implements CamelConfiguration {
         UserHolds holds = new UserHolds(settings.duration("wootric.retry.park-initial-delay", "1s"),
                 settings.duration("wootric.retry.park-max-delay", "5m"), System::currentTimeMillis);
         registry.bind("parking", new Parking(holds));
-        restoreHolds(holds, queues);
+        restoreHolds(holds, queues, settings.integer("hub.holds.restore-limit", 100_000));
         registry.bind("deliveryFailures", new DeliveryFailures(queues.events(), queues.deadLetters(),
                 settings.duration("wootric.retry.max-age", "4h"), holds, masker, metrics, HubApplication.version(), clock));
     }
@@ -143,8 +143,15 @@ public class HubConfiguration implements CamelConfiguration {
      * Holds live in memory: rebuild them from the parked events on the broker before the first event is dispatched,
      * so a held user's new events still wait behind its parked ones after a restart.
      */
-    private void restoreHolds(UserHolds holds, QueueNames queues) {
+    private void restoreHolds(UserHolds holds, QueueNames queues, long limit) {
         try {
+            long scheduled = ParkedEvents.count(artemis, queues.events());
+            if (scheduled > limit) {
+                // listing them all would take more memory than the hub has: order across this restart is not kept
+                LOG.warn("{} parked events exceed hub.holds.restore-limit ({}): user holds are not restored; a held user's new "
+                        + "events may pass its parked ones", scheduled, limit);
+                return;
+            }
             List<ParkedEvents.Parked> parked = ParkedEvents.list(artemis, queues.events());
             for (ParkedEvents.Parked event : parked) {
                 Instant firstFailure = event.firstFailure() == null ? null : Instant.parse(event.firstFailure());

@@ -29,35 +29,52 @@ public final class ParkedEvents {
     private ParkedEvents() {
     }
 
+    /** How many parked (scheduled) events the queue holds. */
+    public static long count(ConnectionFactory connectionFactory, String queue) throws Exception {
+        Object count = call(connectionFactory, queue, request ->
+                JMSManagementHelper.putAttribute(request, ResourceNames.QUEUE + queue, "scheduledCount"));
+        return ((Number) count).longValue();
+    }
+
     public static List<Parked> list(ConnectionFactory connectionFactory, String queue) throws Exception {
         List<Parked> parked = new ArrayList<>();
+        Object listed = call(connectionFactory, queue, request ->
+                JMSManagementHelper.putOperationInvocation(request, ResourceNames.QUEUE + queue, "listScheduledMessagesAsJSON"));
+        for (JsonNode message : SegmentJson.parse((String) listed)) {
+            String user = SegmentJson.text(message, HubQueues.USER_KEY);
+            JsonNode seq = message.get("hubHoldSeq");
+            JsonNode round = message.get("hubHoldDue");
+            if (user != null && seq != null && round != null) {
+                parked.add(new Parked(user, seq.asInt(), round.asLong(), SegmentJson.text(message, "hubFirstFailureAt")));
+            }
+        }
+        return parked;
+    }
+
+    private interface Request {
+        void fill(Message request) throws Exception;
+    }
+
+    /** One request to the broker's management address, answered on a temporary queue. */
+    private static Object call(ConnectionFactory connectionFactory, String queue, Request fill) throws Exception {
         try (Connection connection = connectionFactory.createConnection();
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
-            Message reply;
             Queue management = ActiveMQJMSClient.createQueue("activemq.management");
             TemporaryQueue replies = session.createTemporaryQueue();
             Message request = session.createMessage();
-            JMSManagementHelper.putOperationInvocation(request, ResourceNames.QUEUE + queue, "listScheduledMessagesAsJSON");
+            fill.fill(request);
             request.setJMSReplyTo(replies);
+            Message reply;
             try (MessageProducer producer = session.createProducer(management);
                     MessageConsumer consumer = session.createConsumer(replies)) {
                 producer.send(request);
                 reply = consumer.receive(10_000);
             }
             if (reply == null || !JMSManagementHelper.hasOperationSucceeded(reply)) {
-                throw new IllegalStateException("the broker did not list the scheduled messages of " + queue);
+                throw new IllegalStateException("the broker did not answer a management request about " + queue);
             }
-            JsonNode messages = SegmentJson.parse((String) JMSManagementHelper.getResult(reply));
-            for (JsonNode message : messages) {
-                String user = SegmentJson.text(message, HubQueues.USER_KEY);
-                JsonNode seq = message.get("hubHoldSeq");
-                JsonNode round = message.get("hubHoldDue");
-                if (user != null && seq != null && round != null) {
-                    parked.add(new Parked(user, seq.asInt(), round.asLong(), SegmentJson.text(message, "hubFirstFailureAt")));
-                }
-            }
+            return JMSManagementHelper.getResult(reply);
         }
-        return parked;
     }
 }
