@@ -18,7 +18,7 @@ public class IdentifyTransformer {
     }
 
     public WootricPlan plan(JsonNode event) {
-        ObjectNode contextTraits = SegmentJson.object(SegmentJson.object(event, "context"), "traits");
+        ObjectNode contextTraits = EventFields.contextTraits(event);
         ObjectNode traits = SegmentJson.object(event, "traits");
         ObjectNode merged = SegmentJson.MAPPER.createObjectNode();
         if (contextTraits != null) {

@@ -144,8 +144,7 @@ public class PlanExecutor {
         }
         Map<String, String> form = Map.of("external_id", plan.userId());
         if (!client.update(previous.id(), form)) {
-            throw new TransientFailure("end_user_gone", "the end user disappeared during the alias", 404, null,
-                    "PUT /v1/end_users/{id}", null);
+            throw gone(false, "PUT /v1/end_users/{id}");
         }
         cache.remove(plan.previousId());
         cache.put(plan.userId(), previous.with(form));
