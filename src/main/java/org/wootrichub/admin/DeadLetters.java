@@ -16,7 +16,7 @@ import java.util.Enumeration;
 import java.util.UUID;
 import org.wootrichub.broker.HubQueues;
 import org.wootrichub.broker.QueueNames;
-import org.wootrichub.segment.SegmentJson;
+import org.wootrichub.event.SegmentJson;
 
 /**
  * What an operator can do with the dead-letter queue: list (paged), show one with its original event, replay

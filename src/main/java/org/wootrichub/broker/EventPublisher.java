@@ -14,9 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.wootrichub.observe.HubMetrics;
-import org.wootrichub.segment.IntakeResult;
-import org.wootrichub.segment.QueuedEvent;
-import org.wootrichub.segment.RejectedEvent;
 
 /**
  * Persists the events of one request on the broker. Sends are persistent and asynchronous: all the request's

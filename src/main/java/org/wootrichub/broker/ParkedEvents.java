@@ -14,7 +14,7 @@ import java.util.List;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
 import org.apache.activemq.artemis.api.jms.ActiveMQJMSClient;
 import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
-import org.wootrichub.segment.SegmentJson;
+import org.wootrichub.event.SegmentJson;
 
 /**
  * The parked events waiting on the ingest queue (Artemis scheduled messages), read through the broker's management

@@ -3,7 +3,7 @@ package org.wootrichub.wootric;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.wootrichub.segment.SegmentJson;
+import org.wootrichub.event.SegmentJson;
 
 /**
  * An end user as Wootric returns it. {@code propertiesKnown} says whether {@code properties} is the current set

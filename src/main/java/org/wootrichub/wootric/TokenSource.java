@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.wootrichub.segment.SegmentJson;
+import org.wootrichub.event.SegmentJson;
 
 /** The account's OAuth access token: fetched once, shared, renewed a minute before it expires or after a 401. */
 public class TokenSource {

@@ -2,7 +2,7 @@ package org.wootrichub.wootric;
 
 import java.util.Map;
 import org.wootrichub.observe.HubMetrics;
-import org.wootrichub.segment.SegmentJson;
+import org.wootrichub.event.SegmentJson;
 
 /** Wootric's end-user API, with bearer auth (renewed once after a 401), 429 waits, and delivery.md's answer classification. */
 public class WootricClient {

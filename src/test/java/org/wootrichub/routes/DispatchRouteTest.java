@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.wootrichub.HubConfiguration;
-import org.wootrichub.wootric.WootricPlan;
+import org.wootrichub.mapping.WootricPlan;
 
 /** The dispatch route of the real application (YAML routes, embedded broker), with Wootric delivery mocked. */
 @CamelMainTest(

@@ -1,0 +1,172 @@
+package org.wootrichub.delivery;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+
+/**
+ * Keeps one user's events in order while one of them is parked for a later retry. When a user's event is parked,
+ * the user is "held": the user's later events are parked behind it, and when a parked event fails again, every
+ * event of that round is moved to the next round, in the same order. Once all of a held user's parked events are
+ * delivered (or dead-lettered), the hold ends.
+ *
+ * <p>All events of a round are scheduled for the same instant: Artemis fires the scheduled messages that are due in
+ * one pass, in the order they were sent, and puts them at the head of the queue; events of one round scheduled a
+ * moment apart would be fired in separate passes, each put ahead of the one before. An event re-parked after its
+ * round's time has passed goes to the tail at once, behind the round's earlier events.
+ *
+ * <p>Parked events carry their place ({@code hubHoldSeq}) and round ({@code hubHoldDue}) as message properties,
+ * so the holds can be rebuilt from the broker's scheduled messages when the hub starts.
+ */
+public class UserHolds {
+
+    public static final String SEQ = "hubHoldSeq";
+    public static final String ROUND = "hubHoldDue";
+
+    /** What to do with an event of a user: deliver it now, or park it behind the user's held events. */
+    public record Admission(boolean park, long deliverAt, int seq, long round) {
+        static final Admission DELIVER = new Admission(false, 0, -1, 0);
+    }
+
+    private static final class Hold {
+        long round;
+        boolean roundFailed;
+        long nextRound;
+        int pending;
+        int nextSeq;
+        int failures;
+        Instant firstFailure;
+    }
+
+    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
+    private final Duration initialDelay;
+    private final Duration maxDelay;
+    private final LongSupplier clock;
+
+    public UserHolds(Duration initialDelay, Duration maxDelay, LongSupplier clock) {
+        this.initialDelay = initialDelay;
+        this.maxDelay = maxDelay;
+        this.clock = clock;
+    }
+
+    /**
+     * @param seq   the event's place when it is a parked one, else null
+     * @param round the round a parked event was scheduled for, else null
+     */
+    public Admission admit(String userKey, Integer seq, Long round) {
+        if (userKey == null) {
+            return Admission.DELIVER;
+        }
+        Hold hold = holds.get(userKey);
+        if (hold == null) {
+            return Admission.DELIVER;
+        }
+        synchronized (hold) {
+            if (seq == null) {
+                // a new event of a held user waits behind the parked ones
+                int place = hold.nextSeq++;
+                hold.pending++;
+                long target = hold.roundFailed ? hold.nextRound : hold.round;
+                return new Admission(true, target, place, target);
+            }
+            if (hold.roundFailed && round < hold.nextRound) {
+                // an earlier event of this round failed: this one moves to the next round, keeping its place
+                return new Admission(true, hold.nextRound, seq, hold.nextRound);
+            }
+            if (hold.roundFailed) {
+                hold.round = round;
+                hold.roundFailed = false;
+            }
+            return Admission.DELIVER;
+        }
+    }
+
+    /**
+     * A transient failure after the quick retries: the plan for parking this event (its place, its round).
+     *
+     * @param seq the event's place when it was already parked, else null
+     */
+    public Admission failed(String userKey, Integer seq) {
+        long now = clock.getAsLong();
+        if (userKey == null) {
+            long at = now + backoff(1);
+            return new Admission(true, at, 0, at);
+        }
+        Hold hold = holds.computeIfAbsent(userKey, k -> {
+            Hold h = new Hold();
+            h.firstFailure = Instant.ofEpochMilli(now);
+            return h;
+        });
+        synchronized (hold) {
+            hold.failures++;
+            long at = now + backoff(hold.failures);
+            int place = seq != null ? seq : hold.nextSeq++;
+            if (seq == null) {
+                hold.pending++;
+            }
+            if (hold.pending == 1 && seq == null) {
+                hold.round = at;
+                hold.roundFailed = false;
+            } else {
+                hold.roundFailed = true;
+                hold.nextRound = at;
+            }
+            return new Admission(true, at, place, at);
+        }
+    }
+
+    /** A parked event left the hold (delivered, skipped or dead-lettered): the hold ends with its last one. */
+    public void done(String userKey, Integer seq) {
+        if (userKey == null || seq == null) {
+            return;
+        }
+        Hold hold = holds.get(userKey);
+        if (hold == null) {
+            return;
+        }
+        synchronized (hold) {
+            hold.pending--;
+            if (hold.pending <= 0) {
+                holds.remove(userKey, hold);
+            }
+        }
+    }
+
+    /** When the user's first event was parked, for the max-age rule; null when the user is not held. */
+    public Instant firstFailure(String userKey) {
+        Hold hold = userKey == null ? null : holds.get(userKey);
+        return hold == null ? null : hold.firstFailure;
+    }
+
+    /** Rebuilds a hold from one parked event found on the broker at start. */
+    public void restore(String userKey, int seq, long round, Instant firstFailure) {
+        Hold hold = holds.computeIfAbsent(userKey, k -> new Hold());
+        synchronized (hold) {
+            hold.pending++;
+            hold.nextSeq = Math.max(hold.nextSeq, seq + 1);
+            hold.round = Math.max(hold.round, round);
+            hold.failures++;
+            if (hold.firstFailure == null || (firstFailure != null && firstFailure.isBefore(hold.firstFailure))) {
+                hold.firstFailure = firstFailure;
+            }
+        }
+    }
+
+    public boolean isHeld(String userKey) {
+        return holds.containsKey(userKey);
+    }
+
+    public int size() {
+        return holds.size();
+    }
+
+    long backoff(int failures) {
+        long base = initialDelay.toMillis() << Math.min(Math.max(failures - 1, 0), 30);
+        long capped = Math.min(Math.max(base, initialDelay.toMillis()), maxDelay.toMillis());
+        // ±20% jitter so that a recovering Wootric does not get every parked user back in the same second
+        return Math.max(1, (long) (capped * (0.8 + ThreadLocalRandom.current().nextDouble() * 0.4)));
+    }
+}

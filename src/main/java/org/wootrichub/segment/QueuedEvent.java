@@ -1,5 +1,0 @@
-package org.wootrichub.segment;
-
-/** A normalised event ready for the ingest queue, with what the broker needs to order and de-duplicate it. */
-public record QueuedEvent(String json, String messageId, String userKey, String type) {
-}

@@ -1,5 +1,0 @@
-package org.wootrichub.segment;
-
-/** An event of a request that could not be queued, with its position in the request and the reason. */
-public record RejectedEvent(int index, String reason, String json) {
-}

@@ -1,7 +1,0 @@
-package org.wootrichub.wootric;
-
-import java.util.Map;
-
-/** A call on a resolved end user: the path below /v1/end_users/{id} (e.g. "responses") with its form. */
-public record EndUserCall(String method, String subPath, Map<String, String> form) {
-}

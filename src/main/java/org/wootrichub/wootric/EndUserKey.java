@@ -1,8 +1,0 @@
-package org.wootrichub.wootric;
-
-/**
- * What identifies the end user of an event, tried in this order: the remembered id for the user key, a Wootric id
- * from context.externalIds, the userId as external id, the email.
- */
-public record EndUserKey(String userKey, String wootricId, String externalId, String email) {
-}

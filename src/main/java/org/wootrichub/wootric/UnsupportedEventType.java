@@ -1,9 +1,0 @@
-package org.wootrichub.wootric;
-
-/** A Segment call type the hub does not map yet: kept in the dead-letter queue, not dropped. */
-public class UnsupportedEventType extends PermanentFailure {
-
-    public UnsupportedEventType(String message) {
-        super("unsupported_type", message, 0, null, null);
-    }
-}

@@ -1,0 +1,149 @@
+package org.wootrichub.delivery;
+
+import org.wootrichub.wootric.WootricAnswer;
+import org.wootrichub.wootric.WootricEndpoints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.wootrichub.event.SegmentJson;
+import org.wootrichub.wootric.WootricTransport;
+
+/**
+ * A Wootric that keeps end users in memory the way Wootric does (ids, external ids, emails, properties), for
+ * table-driven tests of transformer and executor together. It records every API request it answers.
+ */
+public final class InMemoryWootric implements WootricTransport {
+
+    public static final String BASE = "http://wootric.test";
+
+    /** One API request: method, path below the host with its query, and the decoded form. */
+    public record Recorded(String method, String path, Map<String, String> form) {
+    }
+
+    private final Map<String, ObjectNode> users = new LinkedHashMap<>();
+    private final List<Recorded> requests = new ArrayList<>();
+    private final List<JsonNode> racing = new ArrayList<>();
+    private int nextId = 1000;
+    private int tokens;
+
+    public static WootricEndpoints endpoints() {
+        return WootricEndpoints.of(BASE, "NPS-test");
+    }
+
+    public void add(JsonNode user) {
+        ObjectNode copy = user.deepCopy();
+        if (!copy.has("properties")) {
+            copy.putObject("properties");
+        }
+        users.put(copy.get("id").asText(), copy);
+    }
+
+    /**
+     * An end user that another writer creates right after the hub's next lookup by email misses: the next create
+     * with that email then fails with "Email has already been taken" (the race the hub must recover from).
+     */
+    public void addWhenEmailLookupMisses(JsonNode user) {
+        racing.add(user);
+    }
+
+    /** Forgets an end user, as when it is deleted in Wootric behind the hub's back. */
+    public void remove(String id) {
+        users.remove(id);
+    }
+
+    /** The end user Wootric holds under this id, or null. */
+    public JsonNode get(String id) {
+        return users.get(id);
+    }
+
+    public List<Recorded> requests() {
+        return requests;
+    }
+
+    public int tokensIssued() {
+        return tokens;
+    }
+
+    @Override
+    public WootricAnswer send(String method, String url, String query, String formBody, String bearer, boolean apiCall) {
+        if (!apiCall) {
+            tokens++;
+            return new WootricAnswer(200, "{\"access_token\":\"t" + tokens + "\",\"expires_in\":7200}", Map.of());
+        }
+        String path = url.substring(BASE.length());
+        Map<String, String> form = decode(formBody);
+        requests.add(new Recorded(method, query == null ? path : path + "?" + query, form));
+        String[] parts = path.split("/");
+        // parts: "", "v1", "end_users", {id}, {sub}
+        if (method.equals("POST") && parts.length == 3) {
+            return create(form);
+        }
+        String target = URLDecoder.decode(parts[3], StandardCharsets.UTF_8);
+        ObjectNode user = query == null ? users.get(target)
+                : query.startsWith("lookup_by_external_id") ? find("external_id", target) : find("email", target);
+        if (user == null) {
+            if (query != null && query.startsWith("lookup_by_email") && !racing.isEmpty()) {
+                racing.forEach(this::add);
+                racing.clear();
+            }
+            return new WootricAnswer(404, "{\"error\":\"not found\"}", Map.of());
+        }
+        if (parts.length == 4 && method.equals("GET")) {
+            return ok(200, user);
+        }
+        if (parts.length == 4 && method.equals("PUT")) {
+            apply(user, form);
+            return ok(200, user);
+        }
+        return new WootricAnswer(201, "{\"id\":" + (nextId++) + "}", Map.of());
+    }
+
+    private WootricAnswer create(Map<String, String> form) {
+        String email = form.get("email");
+        if (email != null && find("email", email) != null) {
+            return new WootricAnswer(422, "{\"errors\":[\"Email has already been taken\"]}", Map.of());
+        }
+        ObjectNode user = SegmentJson.MAPPER.createObjectNode().put("id", Integer.toString(nextId++));
+        user.putObject("properties");
+        apply(user, form);
+        users.put(user.get("id").asText(), user);
+        return ok(201, user);
+    }
+
+    private static void apply(ObjectNode user, Map<String, String> form) {
+        ObjectNode properties = (ObjectNode) user.get("properties");
+        form.forEach((k, v) -> {
+            if (k.startsWith("properties[")) {
+                properties.put(k.substring(11, k.length() - 1), v);
+            } else {
+                user.put(k, v);
+            }
+        });
+    }
+
+    private ObjectNode find(String field, String value) {
+        return users.values().stream().filter(u -> value.equals(SegmentJson.text(u, field))).findFirst().orElse(null);
+    }
+
+    private static WootricAnswer ok(int status, ObjectNode user) {
+        return new WootricAnswer(status, SegmentJson.write(user), Map.of());
+    }
+
+    static Map<String, String> decode(String body) {
+        Map<String, String> form = new LinkedHashMap<>();
+        if (body == null || body.isEmpty()) {
+            return form;
+        }
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return form;
+    }
+}
