@@ -14,7 +14,7 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.util.Enumeration;
 import java.util.UUID;
-import org.wootrichub.broker.HubQueues;
+import org.wootrichub.broker.HubHeaders;
 import org.wootrichub.broker.QueueNames;
 import org.wootrichub.event.SegmentJson;
 
@@ -103,26 +103,23 @@ public class DeadLetters {
         String body = dead.getText();
         TextMessage replay = session.createTextMessage(body);
         var event = SegmentJson.parse(body);
-        replay.setStringProperty(HubQueues.NORMALISED, "true");
-        replay.setStringProperty(HubQueues.SEGMENT_TYPE, SegmentJson.text(event, "type"));
-        replay.setStringProperty(HubQueues.GROUP_ID, SegmentJson.userKey(event));
-        replay.setStringProperty(HubQueues.USER_KEY, SegmentJson.userKey(event));
         // the event keeps its messageId; the broker's duplicate id must be new, or the replay would be dropped
-        replay.setStringProperty(HubQueues.DUPLICATE_ID, SegmentJson.text(event, "messageId") + "#replay-" + UUID.randomUUID());
-        replay.setStringProperty("hubReplayOf", dead.getJMSMessageID());
+        HubHeaders.stampQueuedEvent(replay, SegmentJson.text(event, "type"), SegmentJson.userKey(event),
+                SegmentJson.text(event, "messageId") + "#replay-" + UUID.randomUUID());
+        replay.setStringProperty(HubHeaders.REPLAY_OF, dead.getJMSMessageID());
         return replay;
     }
 
     private static ObjectNode summary(Message message, boolean withEvent) throws JMSException {
         ObjectNode item = SegmentJson.MAPPER.createObjectNode();
         item.put("id", message.getJMSMessageID());
-        item.put("reason", message.getStringProperty(HubQueues.REASON) == null ? "broker_max_deliveries" : message.getStringProperty(HubQueues.REASON));
-        putIfPresent(item, "status", message, "hubHttpStatus");
-        putIfPresent(item, "attempts", message, "hubAttempts");
-        putIfPresent(item, "firstFailureAt", message, "hubFirstFailureAt");
-        putIfPresent(item, "lastFailureAt", message, "hubLastFailureAt");
-        putIfPresent(item, "operation", message, "hubWootricOperation");
-        putIfPresent(item, "error", message, "hubExceptionMessage");
+        item.put("reason", message.getStringProperty(HubHeaders.REASON) == null ? "broker_max_deliveries" : message.getStringProperty(HubHeaders.REASON));
+        putIfPresent(item, "status", message, HubHeaders.HTTP_STATUS);
+        putIfPresent(item, "attempts", message, HubHeaders.ATTEMPT_COUNT);
+        putIfPresent(item, "firstFailureAt", message, HubHeaders.FIRST_FAILURE_AT);
+        putIfPresent(item, "lastFailureAt", message, HubHeaders.LAST_FAILURE_AT);
+        putIfPresent(item, "operation", message, HubHeaders.WOOTRIC_OPERATION);
+        putIfPresent(item, "error", message, HubHeaders.EXCEPTION_MESSAGE);
         item.put("deadLetteredAt", java.time.Instant.ofEpochMilli(message.getJMSTimestamp()).toString());
         if (message instanceof TextMessage text) {
             try {
@@ -131,7 +128,7 @@ public class DeadLetters {
                 item.put("messageId", SegmentJson.text(event, "messageId"));
                 item.put("userKey", SegmentJson.userKey(event));
                 if (withEvent) {
-                    putIfPresent(item, "responseBody", message, "hubResponseBody");
+                    putIfPresent(item, "responseBody", message, HubHeaders.RESPONSE_BODY);
                     item.set("event", event);
                 }
             } catch (IllegalArgumentException e) {
@@ -156,7 +153,7 @@ public class DeadLetters {
     static String selector(String reason, String id) {
         StringBuilder selector = new StringBuilder();
         if (reason != null && !reason.isBlank()) {
-            selector.append(HubQueues.REASON).append(" = '").append(reason.replace("'", "''")).append("'");
+            selector.append(HubHeaders.REASON).append(" = '").append(reason.replace("'", "''")).append("'");
         }
         if (id != null && !id.isBlank()) {
             if (selector.length() > 0) {

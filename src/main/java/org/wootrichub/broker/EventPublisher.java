@@ -45,7 +45,7 @@ public class EventPublisher {
                 Queue rejected = session.createQueue(queues.rejected());
                 for (RejectedEvent event : result.rejected()) {
                     TextMessage message = session.createTextMessage(event.json());
-                    message.setStringProperty(HubQueues.REASON, event.reason());
+                    message.setStringProperty(HubHeaders.REASON, event.reason());
                     producer.send(rejected, message);
                 }
             }
@@ -53,11 +53,7 @@ public class EventPublisher {
             Confirmations confirmations = new Confirmations(result.accepted().size());
             for (QueuedEvent event : result.accepted()) {
                 TextMessage message = session.createTextMessage(event.json());
-                message.setStringProperty(HubQueues.NORMALISED, "true");
-                message.setStringProperty(HubQueues.SEGMENT_TYPE, event.type());
-                message.setStringProperty(HubQueues.GROUP_ID, event.userKey());
-                message.setStringProperty(HubQueues.USER_KEY, event.userKey());
-                message.setStringProperty(HubQueues.DUPLICATE_ID, event.messageId());
+                HubHeaders.stampQueuedEvent(message, event.type(), event.userKey(), event.messageId());
                 producer.send(events, message, confirmations);
             }
             confirmations.await(CONFIRM_TIMEOUT_SECONDS);

@@ -41,11 +41,11 @@ public final class ParkedEvents {
         Object listed = call(connectionFactory, queue, request ->
                 JMSManagementHelper.putOperationInvocation(request, ResourceNames.QUEUE + queue, "listScheduledMessagesAsJSON"));
         for (JsonNode message : SegmentJson.parse((String) listed)) {
-            String user = SegmentJson.text(message, HubQueues.USER_KEY);
-            JsonNode seq = message.get("hubHoldSeq");
-            JsonNode round = message.get("hubHoldDue");
+            String user = SegmentJson.text(message, HubHeaders.USER_KEY);
+            JsonNode seq = message.get(HubHeaders.holdPlace(message::has));
+            JsonNode round = message.get(HubHeaders.holdRound(message::has));
             if (user != null && seq != null && round != null) {
-                parked.add(new Parked(user, seq.asInt(), round.asLong(), SegmentJson.text(message, "hubFirstFailureAt")));
+                parked.add(new Parked(user, seq.asInt(), round.asLong(), SegmentJson.text(message, HubHeaders.FIRST_FAILURE_AT)));
             }
         }
         return parked;

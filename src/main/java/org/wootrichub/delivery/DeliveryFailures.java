@@ -8,7 +8,7 @@ import org.apache.camel.Message;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.wootrichub.broker.HubQueues;
+import org.wootrichub.broker.HubHeaders;
 import org.wootrichub.observe.HubMetrics;
 import org.wootrichub.observe.SecretMasker;
 import org.wootrichub.wootric.AnswerClassifier;
@@ -22,12 +22,6 @@ import org.wootrichub.wootric.DeliveryFailure;
 public class DeliveryFailures {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryFailures.class);
-
-    public static final String NEXT_QUEUE = "hubNextQueue";
-    public static final String ATTEMPTS = "hubAttempts";
-    public static final String PARKED = "hubParkedCount";
-    public static final String FIRST_FAILURE = "hubFirstFailureAt";
-    public static final String LAST_FAILURE = "hubLastFailureAt";
 
     private final String ingestQueue;
     private final String deadLetterQueue;
@@ -66,25 +60,25 @@ public class DeliveryFailures {
         Message message = exchange.getMessage();
         Instant now = clock.instant();
         String user = Parking.userKey(exchange);
-        Integer seq = message.getHeader(UserHolds.SEQ, Integer.class);
+        Integer seq = message.getHeader(HubHeaders.holdPlace(name -> message.getHeader(name) != null), Integer.class);
         Instant held = holds.firstFailure(user);
-        Instant first = held != null ? held : instantHeader(message, FIRST_FAILURE, now);
+        Instant first = held != null ? held : instantHeader(message, HubHeaders.FIRST_FAILURE_AT, now);
         if (Duration.between(first, now).compareTo(maxAge) >= 0) {
-            message.setHeader(FIRST_FAILURE, first.toString());
+            message.setHeader(HubHeaders.FIRST_FAILURE_AT, first.toString());
             prepareDeadLetter(exchange, "retries_exhausted", failure);
             return;
         }
         UserHolds.Admission parking = holds.failed(user, seq);
         LOG.debug("hold failure: user {} place {} -> {}", user, seq, parking);
-        int parked = intHeader(message, PARKED) + 1;
+        int parked = intHeader(message, HubHeaders.PARKED_COUNT) + 1;
         String reason = failure instanceof DeliveryFailure f ? f.reason() : "delivery_error";
-        message.setHeader(ATTEMPTS, attempts(exchange));
-        message.setHeader(PARKED, parked);
-        message.setHeader(FIRST_FAILURE, first.toString());
-        message.setHeader(LAST_FAILURE, now.toString());
-        message.setHeader(HubQueues.REASON, reason);
+        message.setHeader(HubHeaders.ATTEMPT_COUNT, attempts(exchange));
+        message.setHeader(HubHeaders.PARKED_COUNT, parked);
+        message.setHeader(HubHeaders.FIRST_FAILURE_AT, first.toString());
+        message.setHeader(HubHeaders.LAST_FAILURE_AT, now.toString());
+        message.setHeader(HubHeaders.REASON, reason);
         Parking.park(exchange, parking);
-        exchange.setProperty(NEXT_QUEUE, ingestQueue);
+        exchange.setProperty(HubHeaders.NEXT_QUEUE, ingestQueue);
         metrics.parked(type(exchange), reason);
         LOG.warn("Delivery of {} event {} failed ({}); parked for {} ms (parking {})", type(exchange), Parking.messageId(exchange),
                 masker.mask(failure == null ? "?" : failure.getMessage()), parking.deliverAt() - now.toEpochMilli(), parked);
@@ -93,31 +87,34 @@ public class DeliveryFailures {
     private void prepareDeadLetter(Exchange exchange, String reason, Throwable failure) {
         Message message = exchange.getMessage();
         Instant now = clock.instant();
-        message.removeHeader(HubQueues.DUPLICATE_ID);
-        message.removeHeader(HubQueues.SCHEDULED_DELIVERY);
-        message.removeHeader(UserHolds.ROUND);
-        message.removeHeader(HubQueues.GROUP_ID);
-        message.setHeader(HubQueues.REASON, reason);
-        message.setHeader(ATTEMPTS, attempts(exchange));
-        message.setHeader(FIRST_FAILURE, instantHeader(message, FIRST_FAILURE, now).toString());
-        message.setHeader(LAST_FAILURE, now.toString());
-        message.setHeader("hubVersion", hubVersion);
+        message.removeHeader(HubHeaders.DUPLICATE_ID);
+        message.removeHeader(HubHeaders.SCHEDULED_DELIVERY);
+        for (String hold : HubHeaders.holdHeaders()) {
+            // a dead letter is in no user's hold
+            message.removeHeader(hold);
+        }
+        message.removeHeader(HubHeaders.GROUP_ID);
+        message.setHeader(HubHeaders.REASON, reason);
+        message.setHeader(HubHeaders.ATTEMPT_COUNT, attempts(exchange));
+        message.setHeader(HubHeaders.FIRST_FAILURE_AT, instantHeader(message, HubHeaders.FIRST_FAILURE_AT, now).toString());
+        message.setHeader(HubHeaders.LAST_FAILURE_AT, now.toString());
+        message.setHeader(HubHeaders.HUB_VERSION, hubVersion);
         if (failure != null) {
-            message.setHeader("hubExceptionClass", failure.getClass().getName());
-            message.setHeader("hubExceptionMessage", masker.mask(failure.getMessage()));
+            message.setHeader(HubHeaders.EXCEPTION_CLASS, failure.getClass().getName());
+            message.setHeader(HubHeaders.EXCEPTION_MESSAGE, masker.mask(failure.getMessage()));
         }
         if (failure instanceof DeliveryFailure f) {
             if (f.status() > 0) {
-                message.setHeader("hubHttpStatus", f.status());
+                message.setHeader(HubHeaders.HTTP_STATUS, f.status());
             }
             if (f.responseBody() != null) {
-                message.setHeader("hubResponseBody", masker.mask(AnswerClassifier.truncate(f.responseBody())));
+                message.setHeader(HubHeaders.RESPONSE_BODY, masker.mask(AnswerClassifier.truncate(f.responseBody())));
             }
             if (f.operation() != null) {
-                message.setHeader("hubWootricOperation", f.operation());
+                message.setHeader(HubHeaders.WOOTRIC_OPERATION, f.operation());
             }
         }
-        exchange.setProperty(NEXT_QUEUE, deadLetterQueue);
+        exchange.setProperty(HubHeaders.NEXT_QUEUE, deadLetterQueue);
         metrics.deadLettered(type(exchange), reason);
         LOG.error("Dead letter: {} event {} → {} ({}): {}", type(exchange), Parking.messageId(exchange), deadLetterQueue, reason,
                 masker.mask(failure == null ? "" : failure.getMessage()));
@@ -125,7 +122,7 @@ public class DeliveryFailures {
 
     /** The failure, unwrapped from Camel's wrappers (a transformer's failure arrives inside an expression error). */
     private static Throwable caught(Exchange exchange) {
-        DeliveryFailure last = exchange.getProperty(DeliveryStep.LAST_FAILURE, DeliveryFailure.class);
+        DeliveryFailure last = exchange.getProperty(HubHeaders.LATEST_FAILURE, DeliveryFailure.class);
         if (last != null) {
             return last;
         }
@@ -136,8 +133,8 @@ public class DeliveryFailures {
 
     private static int attempts(Exchange exchange) {
         // a failure before any Wootric call (a transformer's) is one attempt
-        int thisDelivery = Math.max(1, exchange.getProperty(DeliveryStep.ATTEMPTS, 0, Integer.class));
-        return intHeader(exchange.getMessage(), ATTEMPTS) + thisDelivery;
+        int thisDelivery = Math.max(1, exchange.getProperty(HubHeaders.DELIVERY_ATTEMPTS, 0, Integer.class));
+        return intHeader(exchange.getMessage(), HubHeaders.ATTEMPT_COUNT) + thisDelivery;
     }
 
     private static int intHeader(Message message, String name) {
@@ -155,7 +152,7 @@ public class DeliveryFailures {
     }
 
     private static String type(Exchange exchange) {
-        String type = exchange.getMessage().getHeader(HubQueues.SEGMENT_TYPE, String.class);
+        String type = exchange.getMessage().getHeader(HubHeaders.SEGMENT_TYPE, String.class);
         return type == null ? "unknown" : type;
     }
 

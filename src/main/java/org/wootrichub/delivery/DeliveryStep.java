@@ -1,6 +1,7 @@
 package org.wootrichub.delivery;
 
 import org.apache.camel.Exchange;
+import org.wootrichub.broker.HubHeaders;
 import org.wootrichub.mapping.WootricPlan;
 import org.wootrichub.wootric.DeliveryFailure;
 
@@ -11,11 +12,6 @@ import org.wootrichub.wootric.DeliveryFailure;
  */
 public class DeliveryStep {
 
-    public static final String PLAN = "wootricPlan";
-    public static final String LAST_FAILURE = "hubLastFailure";
-    /** Attempts of this delivery (the quick retries included); parked attempts are counted in a header. */
-    public static final String ATTEMPTS = "hubDeliveryAttempts";
-
     private final PlanExecutor executor;
 
     public DeliveryStep(PlanExecutor executor) {
@@ -23,11 +19,11 @@ public class DeliveryStep {
     }
 
     public void deliver(Exchange exchange) {
-        exchange.setProperty(ATTEMPTS, exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1);
+        exchange.setProperty(HubHeaders.DELIVERY_ATTEMPTS, exchange.getProperty(HubHeaders.DELIVERY_ATTEMPTS, 0, Integer.class) + 1);
         try {
-            executor.execute(exchange.getProperty(PLAN, WootricPlan.class));
+            executor.execute(exchange.getProperty(HubHeaders.WOOTRIC_PLAN, WootricPlan.class));
         } catch (DeliveryFailure failure) {
-            exchange.setProperty(LAST_FAILURE, failure);
+            exchange.setProperty(HubHeaders.LATEST_FAILURE, failure);
             throw failure;
         }
     }

@@ -4,7 +4,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.wootrichub.broker.HubQueues;
+import org.wootrichub.broker.HubHeaders;
 import org.wootrichub.event.SegmentJson;
 
 /**
@@ -16,11 +16,6 @@ public class Parking {
 
     private static final Logger LOG = LoggerFactory.getLogger(Parking.class);
 
-    /** Exchange property: the event was parked (not finished) by this exchange. */
-    public static final String PARKED = "hubParked";
-    private static final String USER = "hubUserKey";
-    private static final String SEQ = "hubHoldPlace";
-
     private final UserHolds holds;
 
     public Parking(UserHolds holds) {
@@ -30,31 +25,33 @@ public class Parking {
     public void admit(Exchange exchange) {
         Message message = exchange.getMessage();
         String user = userKey(exchange);
-        Integer seq = message.getHeader(UserHolds.SEQ, Integer.class);
+        Integer seq = message.getHeader(HubHeaders.holdPlace(name -> message.getHeader(name) != null), Integer.class);
+        Long round = message.getHeader(HubHeaders.holdRound(name -> message.getHeader(name) != null), Long.class);
         // kept on the exchange: a dead letter drops the group header before the hold is released
-        exchange.setProperty(USER, user);
-        exchange.setProperty(SEQ, seq);
-        UserHolds.Admission admission = holds.admit(user, seq, message.getHeader(UserHolds.ROUND, Long.class));
+        exchange.setProperty(HubHeaders.ADMITTED_USER_KEY, user);
+        exchange.setProperty(HubHeaders.ADMITTED_HOLD_PLACE, seq);
+        UserHolds.Admission admission = holds.admit(user, seq, round);
         if (admission.park()) {
             park(exchange, admission);
         }
-        LOG.debug("hold admission: user {} place {} round {} -> {}", user, seq, message.getHeader(UserHolds.ROUND), admission);
+        LOG.debug("hold admission: user {} place {} round {} -> {}", user, seq, round, admission);
     }
 
     public void finished(Exchange exchange) {
-        if (!exchange.getProperty(PARKED, false, Boolean.class)) {
-            holds.done(exchange.getProperty(USER, String.class), exchange.getProperty(SEQ, Integer.class));
+        if (!exchange.getProperty(HubHeaders.PARKED_NOW, false, Boolean.class)) {
+            holds.done(exchange.getProperty(HubHeaders.ADMITTED_USER_KEY, String.class),
+                    exchange.getProperty(HubHeaders.ADMITTED_HOLD_PLACE, Integer.class));
         }
     }
 
     /** The event's user key: the hub's property, else the group, else read from the event. */
     static String userKey(Exchange exchange) {
-        String user = exchange.getProperty(USER, String.class);
+        String user = exchange.getProperty(HubHeaders.ADMITTED_USER_KEY, String.class);
         if (user == null) {
-            user = exchange.getMessage().getHeader(HubQueues.USER_KEY, String.class);
+            user = exchange.getMessage().getHeader(HubHeaders.USER_KEY, String.class);
         }
         if (user == null) {
-            user = exchange.getMessage().getHeader(HubQueues.GROUP_ID, String.class);
+            user = exchange.getMessage().getHeader(HubHeaders.GROUP_ID, String.class);
         }
         if (user == null) {
             try {
@@ -72,19 +69,23 @@ public class Parking {
         String user = userKey(exchange);
         if (user != null) {
             // the parked copy stays in the user's message group
-            message.setHeader(HubQueues.GROUP_ID, user);
-            message.setHeader(HubQueues.USER_KEY, user);
+            message.setHeader(HubHeaders.GROUP_ID, user);
+            message.setHeader(HubHeaders.USER_KEY, user);
         }
-        message.setHeader(UserHolds.SEQ, admission.seq());
-        message.setHeader(UserHolds.ROUND, admission.round());
-        message.setHeader(HubQueues.SCHEDULED_DELIVERY, admission.deliverAt());
+        for (String hold : HubHeaders.holdHeaders()) {
+            // an event parked by the previous version is written again with this version's names
+            message.removeHeader(hold);
+        }
+        message.setHeader(HubHeaders.HOLD_PLACE, admission.seq());
+        message.setHeader(HubHeaders.HOLD_ROUND, admission.round());
+        message.setHeader(HubHeaders.SCHEDULED_DELIVERY, admission.deliverAt());
         // a new duplicate id per parking: the broker would otherwise drop the parked copy as a duplicate
-        message.setHeader(HubQueues.DUPLICATE_ID, messageId(exchange) + "#park-" + admission.round() + "-" + admission.seq());
-        exchange.setProperty(PARKED, true);
+        message.setHeader(HubHeaders.DUPLICATE_ID, messageId(exchange) + "#park-" + admission.round() + "-" + admission.seq());
+        exchange.setProperty(HubHeaders.PARKED_NOW, true);
     }
 
     static String messageId(Exchange exchange) {
-        String id = exchange.getMessage().getHeader(HubQueues.DUPLICATE_ID, String.class);
+        String id = exchange.getMessage().getHeader(HubHeaders.DUPLICATE_ID, String.class);
         if (id != null) {
             int cut = id.indexOf('#');
             return cut < 0 ? id : id.substring(0, cut);

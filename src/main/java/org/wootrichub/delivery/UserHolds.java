@@ -18,13 +18,10 @@ import java.util.function.LongSupplier;
  * moment apart would be fired in separate passes, each put ahead of the one before. An event re-parked after its
  * round's time has passed goes to the tail at once, behind the round's earlier events.
  *
- * <p>Parked events carry their place ({@code hubHoldSeq}) and round ({@code hubHoldDue}) as message properties,
+ * <p>Parked events carry their place and round as message properties ({@code HubHeaders.HOLD_PLACE}, {@code HOLD_ROUND}),
  * so the holds can be rebuilt from the broker's scheduled messages when the hub starts.
  */
 public class UserHolds {
-
-    public static final String SEQ = "hubHoldSeq";
-    public static final String ROUND = "hubHoldDue";
 
     /** What to do with an event of a user: deliver it now, or park it behind the user's held events. */
     public record Admission(boolean park, long deliverAt, int seq, long round) {

@@ -1,0 +1,112 @@
+package org.wootrichub.broker;
+
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import java.util.function.Predicate;
+
+/**
+ * Every name the hub gives to a message header or an exchange property, in one place. Message headers are JMS
+ * properties: they travel with an event on the broker (on the ingest queue, parked, rejected or dead-lettered), so
+ * they are a contract with the previous version of the hub and with operators. Exchange properties live only while
+ * one delivery runs. The route files use the same strings.
+ */
+public final class HubHeaders {
+
+    // --- an event on the ingest queue, as the publisher (or a replay) writes it
+
+    /** "true" on an event already validated and normalised by the hub's ingress. */
+    public static final String NORMALISED = "hubNormalised";
+    /** The Segment call type of a normalised event. */
+    public static final String SEGMENT_TYPE = "segmentType";
+    /**
+     * The user key (userId, else anonymousId) as a plain property: Camel does not map JMSXGroupID back into a
+     * header on consume, and holds need to know the user of a parked event.
+     */
+    public static final String USER_KEY = "hubUserKey";
+    /** JMS message group: one user's events go to one consumer, in order. */
+    public static final String GROUP_ID = "JMSXGroupID";
+    /** Artemis duplicate detection: the event's messageId (plus a suffix for a parked copy or a replay). */
+    public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+
+    // --- a parked event: scheduled again on the ingest queue, in its user's hold
+
+    /** Artemis scheduled delivery time (epoch millis). */
+    public static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+    /** The event's place in its user's hold. */
+    public static final String HOLD_PLACE = "hubHoldPlace";
+    /** The round (epoch millis) the parked event is scheduled for; every event of a round is scheduled together. */
+    public static final String HOLD_ROUND = "hubHoldRound";
+    /** How often the event has been parked. */
+    public static final String PARKED_COUNT = "hubParkedCount";
+    /** Delivery attempts before this one (quick retries included). */
+    public static final String ATTEMPT_COUNT = "hubAttempts";
+    /** When the user's first delivery failure happened (ISO-8601): the start of wootric.retry.max-age. */
+    public static final String FIRST_FAILURE_AT = "hubFirstFailureAt";
+    /** When the latest failure happened (ISO-8601). */
+    public static final String LAST_FAILURE_AT = "hubLastFailureAt";
+    /** Why the event is parked, rejected (segment.rejected) or dead-lettered (wootric.dlq). */
+    public static final String REASON = "hubReason";
+
+    /** The names of {@link #HOLD_PLACE} and {@link #HOLD_ROUND} written by hub 0.1 on the events it parked. */
+    private static final String HOLD_PLACE_BEFORE_0_2 = "hubHoldSeq";
+    private static final String HOLD_ROUND_BEFORE_0_2 = "hubHoldDue";
+
+    // --- a dead letter adds these to the parked event's headers
+
+    public static final String HTTP_STATUS = "hubHttpStatus";
+    /** Wootric's answer, first 4 KB, secrets masked. */
+    public static final String RESPONSE_BODY = "hubResponseBody";
+    /** The Wootric call that failed, such as "PUT /v1/end_users/{id}". */
+    public static final String WOOTRIC_OPERATION = "hubWootricOperation";
+    public static final String EXCEPTION_CLASS = "hubExceptionClass";
+    /** Secrets masked. */
+    public static final String EXCEPTION_MESSAGE = "hubExceptionMessage";
+    public static final String HUB_VERSION = "hubVersion";
+    /** On a replayed event: the JMS id of the dead letter it came from. */
+    public static final String REPLAY_OF = "hubReplayOf";
+
+    // --- exchange properties of one delivery (dispatch route, delivery-errors route configuration)
+
+    /** The parsed Segment event (a Jackson tree). */
+    public static final String SEGMENT_EVENT = "segmentEvent";
+    /** The transformer's plan of Wootric calls. */
+    public static final String WOOTRIC_PLAN = "wootricPlan";
+    /** Attempts of this delivery, the quick retries included. */
+    public static final String DELIVERY_ATTEMPTS = "hubDeliveryAttempts";
+    /** The latest failure of this delivery: Camel keeps the first one of a redelivery sequence as the caught one. */
+    public static final String LATEST_FAILURE = "hubLatestFailure";
+    /** The queue a failed event goes to next: the ingest queue (parked) or the dead-letter queue. */
+    public static final String NEXT_QUEUE = "hubNextQueue";
+    /** true when this delivery parked the event instead of finishing it. */
+    public static final String PARKED_NOW = "hubParkedNow";
+    /** The user key and hold place the event was admitted with, kept for releasing the hold at the end. */
+    public static final String ADMITTED_USER_KEY = "hubAdmittedUserKey";
+    public static final String ADMITTED_HOLD_PLACE = "hubAdmittedHoldPlace";
+
+    private HubHeaders() {
+    }
+
+    /** The header that carries a parked event's hold place: this version's name, or the one written before 0.2. */
+    public static String holdPlace(Predicate<String> carried) {
+        return carried.test(HOLD_PLACE) || !carried.test(HOLD_PLACE_BEFORE_0_2) ? HOLD_PLACE : HOLD_PLACE_BEFORE_0_2;
+    }
+
+    /** The header that carries a parked event's hold round: this version's name, or the one written before 0.2. */
+    public static String holdRound(Predicate<String> carried) {
+        return carried.test(HOLD_ROUND) || !carried.test(HOLD_ROUND_BEFORE_0_2) ? HOLD_ROUND : HOLD_ROUND_BEFORE_0_2;
+    }
+
+    /** The hold headers of every version, to remove before a message is written again. */
+    public static String[] holdHeaders() {
+        return new String[] {HOLD_PLACE, HOLD_ROUND, HOLD_PLACE_BEFORE_0_2, HOLD_ROUND_BEFORE_0_2};
+    }
+
+    /** Stamps a normalised event for the ingest queue: its type, its user's message group, its duplicate id. */
+    public static void stampQueuedEvent(Message message, String type, String userKey, String duplicateId) throws JMSException {
+        message.setStringProperty(NORMALISED, "true");
+        message.setStringProperty(SEGMENT_TYPE, type);
+        message.setStringProperty(GROUP_ID, userKey);
+        message.setStringProperty(USER_KEY, userKey);
+        message.setStringProperty(DUPLICATE_ID, duplicateId);
+    }
+}
