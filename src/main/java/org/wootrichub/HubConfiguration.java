@@ -4,14 +4,17 @@ import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.component.jms.JmsComponent;
-import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
@@ -23,28 +26,28 @@ import org.wootrichub.broker.EmbeddedBroker;
 import org.wootrichub.broker.EventPublisher;
 import org.wootrichub.broker.ParkedEvents;
 import org.wootrichub.broker.QueueNames;
-import org.wootrichub.observe.HubMetrics;
-import org.wootrichub.observe.SecretMasker;
+import org.wootrichub.delivery.DeliveryFailures;
+import org.wootrichub.delivery.DeliveryStep;
+import org.wootrichub.delivery.EndUserCache;
+import org.wootrichub.delivery.Parking;
+import org.wootrichub.delivery.PlanExecutor;
+import org.wootrichub.delivery.UserHolds;
 import org.wootrichub.ingress.HttpIngress;
 import org.wootrichub.ingress.IngressLimits;
 import org.wootrichub.ingress.IngressReplies;
 import org.wootrichub.ingress.QueueIngress;
 import org.wootrichub.ingress.WebhookSignature;
 import org.wootrichub.ingress.WriteKeys;
-import org.wootrichub.wootric.CamelWootricTransport;
-import org.wootrichub.delivery.DeliveryFailures;
-import org.wootrichub.delivery.DeliveryStep;
 import org.wootrichub.mapping.AliasTransformer;
-import org.wootrichub.delivery.EndUserCache;
 import org.wootrichub.mapping.GroupTransformer;
+import org.wootrichub.mapping.IdentifyTransformer;
 import org.wootrichub.mapping.MappingSettings;
 import org.wootrichub.mapping.PageTransformer;
 import org.wootrichub.mapping.ScreenTransformer;
 import org.wootrichub.mapping.TrackTransformer;
-import org.wootrichub.mapping.IdentifyTransformer;
-import org.wootrichub.delivery.Parking;
-import org.wootrichub.delivery.PlanExecutor;
-import org.wootrichub.delivery.UserHolds;
+import org.wootrichub.observe.HubMetrics;
+import org.wootrichub.observe.SecretMasker;
+import org.wootrichub.wootric.CamelWootricTransport;
 import org.wootrichub.wootric.RateLimiter;
 import org.wootrichub.wootric.TokenSource;
 import org.wootrichub.wootric.WootricClient;
@@ -52,104 +55,236 @@ import org.wootrichub.wootric.WootricCredentials;
 import org.wootrichub.wootric.WootricEndpoints;
 
 /**
- * Makes the beans the route files refer to by name, and the broker connection. The JMS component is wired here
- * rather than in properties because the embedded broker must be running before the first consumer connects.
+ * The hub's beans, one method each, named as the route files refer to them. Every setting comes from
+ * application.properties (overridden by the environment), where its default is written; nothing here repeats one.
+ *
+ * <p>The beans are lazy: each is made on first use, when the route files are started, so a bean may depend on the
+ * broker connection that {@link #configure} sets up first.
  */
 public class HubConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(HubConfiguration.class);
 
+    @PropertyInject("hub.broker.url")
+    private String brokerUrl;
+    @PropertyInject("hub.broker.user")
+    private String brokerUser;
+    @PropertyInject("hub.broker.password")
+    private String brokerPassword;
+    @PropertyInject("hub.broker.max-connections")
+    private int brokerMaxConnections;
+    @PropertyInject("hub.broker.duplicate-id-cache-size")
+    private int duplicateIdCacheSize;
+    @PropertyInject("hub.broker.embedded-tcp-port")
+    private int embeddedTcpPort;
+    @PropertyInject("hub.data-dir")
+    private String dataDir;
+    @PropertyInject("hub.holds.restore-limit")
+    private long holdsRestoreLimit;
+    @PropertyInject("hub.admin-token")
+    private String adminToken;
+    @PropertyInject("hub.management-port")
+    private int managementPort;
+
     /** The broker's own connection factory (unpooled), for management requests. */
     private ActiveMQConnectionFactory artemis;
 
+    /** What must happen in this order, before the first route starts: the broker, JMS on it, the users' holds. */
     @Override
     public void configure(CamelContext context) throws Exception {
-        HubSettings settings = new HubSettings(context);
-        Registry registry = context.getRegistry();
-        Clock clock = Clock.systemUTC();
-
-        QueueNames queues = new QueueNames(settings.text("hub.queues.events", "segment.events"),
-                settings.text("hub.queues.rejected", "segment.rejected"), settings.text("hub.queues.dlq", "wootric.dlq"));
-        ConnectionFactory connectionFactory = brokerConnection(context, settings, queues);
+        QueueNames queues = context.getRegistry().lookupByNameAndType("hubQueues", QueueNames.class);
+        ConnectionFactory connectionFactory = brokerConnection(context, queues);
+        context.getRegistry().bind("hubConnectionFactory", ConnectionFactory.class, connectionFactory);
         context.getComponent("jms", JmsComponent.class).setConnectionFactory(connectionFactory);
+        restoreHolds(context.getRegistry().lookupByNameAndType("userHolds", UserHolds.class), queues);
+        mountAdminApi(context);
+    }
 
-        HubMetrics metrics = new HubMetrics(() -> context.getRegistry().findSingleByType(MeterRegistry.class));
-        registry.bind("hubMetrics", metrics);
+    // --- shared
 
-        WriteKeys writeKeys = new WriteKeys(settings.text("hub.write-keys", ""));
-        if (writeKeys.isEmpty()) {
+    @BindToRegistry
+    public QueueNames hubQueues(@PropertyInject("hub.queues.events") String events,
+            @PropertyInject("hub.queues.rejected") String rejected, @PropertyInject("hub.queues.dlq") String deadLetters) {
+        return new QueueNames(events, rejected, deadLetters);
+    }
+
+    @BindToRegistry(lazy = true)
+    public HubMetrics hubMetrics(CamelContext context) {
+        // Camel binds its Prometheus registry after the beans are made: looked up on first use
+        return new HubMetrics(() -> context.getRegistry().findSingleByType(MeterRegistry.class));
+    }
+
+    @BindToRegistry(lazy = true)
+    public SecretMasker secretMasker(@BeanInject("wootricCredentials") WootricCredentials credentials,
+            @PropertyInject("hub.broker.password") String brokerPassword, @PropertyInject("hub.webhook-secret") String webhookSecret,
+            @PropertyInject("hub.admin-token") String adminToken) {
+        return new SecretMasker(Stream.concat(credentials.secrets().stream(), Stream.of(brokerPassword, webhookSecret, adminToken))
+                .map(HubConfiguration::blankToNull).toList());
+    }
+
+    // --- ingress
+
+    @BindToRegistry(lazy = true)
+    public HttpIngress httpIngress(@PropertyInject("hub.write-keys") String writeKeys,
+            @PropertyInject("hub.webhook-secret") String webhookSecret, @PropertyInject("hub.trust-proxy") boolean trustProxy) {
+        WriteKeys keys = new WriteKeys(writeKeys);
+        if (keys.isEmpty()) {
             LOG.warn("HUB_WRITE_KEYS is not set: every ingress request will be answered 401 until a write key is configured");
         }
-        IngressLimits limits = IngressLimits.SEGMENT;
-        registry.bind("httpIngress", new HttpIngress(writeKeys, new WebhookSignature(settings.text("hub.webhook-secret", "")),
-                limits, settings.bool("hub.trust-proxy", false), clock));
-        registry.bind("queueIngress", new QueueIngress(limits, clock));
-        registry.bind("eventPublisher", new EventPublisher(connectionFactory, queues, metrics));
-        mountAdminApi(context, settings, connectionFactory, queues);
+        return new HttpIngress(keys, new WebhookSignature(webhookSecret), IngressLimits.SEGMENT, trustProxy, Clock.systemUTC());
+    }
 
-        WootricCredentials credentials = new WootricCredentials(settings.text("wootric.account-token", null),
-                settings.text("wootric.client-id", null), settings.text("wootric.client-secret", null),
-                settings.text("wootric.username", null), settings.text("wootric.password", null));
+    @BindToRegistry(lazy = true)
+    public QueueIngress queueIngress() {
+        return new QueueIngress(IngressLimits.SEGMENT, Clock.systemUTC());
+    }
+
+    @BindToRegistry(lazy = true)
+    public IngressReplies ingressReplies(@BeanInject("hubMetrics") HubMetrics metrics, @BeanInject("secretMasker") SecretMasker masker,
+            @PropertyInject("hub.ingress.retry-after-seconds") int retryAfterSeconds) {
+        return new IngressReplies(metrics, masker, retryAfterSeconds);
+    }
+
+    // --- broker
+
+    @BindToRegistry(lazy = true)
+    public EventPublisher eventPublisher(@BeanInject("hubConnectionFactory") ConnectionFactory connectionFactory,
+            @BeanInject("hubQueues") QueueNames queues, @BeanInject("hubMetrics") HubMetrics metrics) {
+        return new EventPublisher(connectionFactory, queues, metrics);
+    }
+
+    // --- mapping
+
+    @BindToRegistry(lazy = true)
+    public MappingSettings mappingSettings(@PropertyInject("wootric.track.response-events") String responseEvents,
+            @PropertyInject("wootric.track.decline-events") String declineEvents,
+            @PropertyInject("wootric.track.survey-trigger-events") String surveyTriggerEvents,
+            @PropertyInject("wootric.track.other-events") String otherEvents, @PropertyInject("wootric.page.mode") String pageMode) {
+        return new MappingSettings(MappingSettings.names(responseEvents), MappingSettings.names(declineEvents),
+                MappingSettings.names(surveyTriggerEvents), !"ignore".equalsIgnoreCase(otherEvents.trim()),
+                !"ignore".equalsIgnoreCase(pageMode.trim()));
+    }
+
+    @BindToRegistry(lazy = true)
+    public IdentifyTransformer identifyTransformer(@BeanInject("hubMetrics") HubMetrics metrics) {
+        return new IdentifyTransformer(metrics);
+    }
+
+    @BindToRegistry(lazy = true)
+    public TrackTransformer trackTransformer(@BeanInject("mappingSettings") MappingSettings mapping) {
+        return new TrackTransformer(mapping);
+    }
+
+    @BindToRegistry(lazy = true)
+    public PageTransformer pageTransformer(@BeanInject("mappingSettings") MappingSettings mapping) {
+        return new PageTransformer(mapping);
+    }
+
+    @BindToRegistry(lazy = true)
+    public ScreenTransformer screenTransformer(@BeanInject("mappingSettings") MappingSettings mapping) {
+        return new ScreenTransformer(mapping);
+    }
+
+    @BindToRegistry(lazy = true)
+    public GroupTransformer groupTransformer() {
+        return new GroupTransformer();
+    }
+
+    @BindToRegistry(lazy = true)
+    public AliasTransformer aliasTransformer() {
+        return new AliasTransformer();
+    }
+
+    // --- the Wootric API
+
+    @BindToRegistry(lazy = true)
+    public WootricCredentials wootricCredentials(@PropertyInject("wootric.account-token") String accountToken,
+            @PropertyInject("wootric.client-id") String clientId, @PropertyInject("wootric.client-secret") String clientSecret,
+            @PropertyInject("wootric.username") String username, @PropertyInject("wootric.password") String password) {
+        WootricCredentials credentials = new WootricCredentials(blankToNull(accountToken), blankToNull(clientId),
+                blankToNull(clientSecret), blankToNull(username), blankToNull(password));
         if (!credentials.configured()) {
             LOG.warn("No Wootric credentials (WOOTRIC_CLIENT_ID and WOOTRIC_CLIENT_SECRET): deliveries will be dead-lettered as auth_failed");
         }
-        List<String> secrets = new ArrayList<>(credentials.secrets());
-        secrets.add(settings.text("hub.broker.password", null));
-        secrets.add(settings.text("hub.webhook-secret", null));
-        secrets.add(settings.text("hub.admin-token", null));
-        SecretMasker masker = new SecretMasker(secrets);
-        registry.bind("ingressReplies", new IngressReplies(metrics, masker, settings.integer("hub.ingress.retry-after-seconds", 5)));
-
-        WootricEndpoints endpoints = WootricEndpoints.of(settings.text("wootric.base-url", null), credentials.accountToken(),
-                new WootricEndpoints.Hosts(settings.text("wootric.hosts.us", WootricEndpoints.Hosts.WOOTRIC.us()),
-                        settings.text("wootric.hosts.eu", WootricEndpoints.Hosts.WOOTRIC.eu()),
-                        settings.text("wootric.hosts.au", WootricEndpoints.Hosts.WOOTRIC.au())));
-        LOG.info("Wootric API at {} (region {})", endpoints.apiBase(), endpoints.region());
-        int instances = Math.max(1, settings.integer("wootric.rate-limit.instances", 1));
-        // several hub instances share the account's budget by each taking its share of it
-        RateLimiter limiter = new RateLimiter(settings.integer("wootric.rate-limit.per-minute", 100) / instances,
-                settings.duration("wootric.rate-limit.window", "60s").toMillis(),
-                settings.integer("wootric.max-concurrent-calls", 4), System::currentTimeMillis);
-        registry.bind("wootricRateLimiter", limiter);
-        CamelWootricTransport transport = new CamelWootricTransport(context.createProducerTemplate(), limiter);
-        TokenSource tokens = new TokenSource(transport, endpoints, credentials, clock);
-        WootricClient client = new WootricClient(transport, tokens, endpoints, metrics);
-        EndUserCache endUsers = new EndUserCache(settings.integer("wootric.end-user-cache.size", 50_000),
-                settings.duration("wootric.end-user-cache.ttl", "1h"),
-                settings.duration("wootric.end-user-cache.properties-freshness", "10m"), clock);
-        registry.bind("deliveryStep", new DeliveryStep(new PlanExecutor(client, endUsers, metrics)));
-
-        MappingSettings mapping = new MappingSettings(
-                MappingSettings.names(settings.text("wootric.track.response-events", "Survey Responded")),
-                MappingSettings.names(settings.text("wootric.track.decline-events", "Survey Declined")),
-                MappingSettings.names(settings.text("wootric.track.survey-trigger-events", "")),
-                !"ignore".equalsIgnoreCase(settings.text("wootric.track.other-events", "record")),
-                !"ignore".equalsIgnoreCase(settings.text("wootric.page.mode", "record")));
-        registry.bind("identifyTransformer", new IdentifyTransformer(metrics));
-        registry.bind("trackTransformer", new TrackTransformer(mapping));
-        registry.bind("pageTransformer", new PageTransformer(mapping));
-        registry.bind("screenTransformer", new ScreenTransformer(mapping));
-        registry.bind("groupTransformer", new GroupTransformer());
-        registry.bind("aliasTransformer", new AliasTransformer());
-        UserHolds holds = new UserHolds(settings.duration("wootric.retry.park-initial-delay", "1s"),
-                settings.duration("wootric.retry.park-max-delay", "5m"), System::currentTimeMillis);
-        registry.bind("parking", new Parking(holds));
-        restoreHolds(holds, queues, settings.integer("hub.holds.restore-limit", 100_000));
-        registry.bind("deliveryFailures", new DeliveryFailures(queues.events(), queues.deadLetters(),
-                settings.duration("wootric.retry.max-age", "4h"), holds, masker, metrics, HubApplication.version(), clock));
+        return credentials;
     }
+
+    @BindToRegistry(lazy = true)
+    public WootricEndpoints wootricEndpoints(@BeanInject("wootricCredentials") WootricCredentials credentials,
+            @PropertyInject("wootric.base-url") String baseUrl, @PropertyInject("wootric.hosts.us") String us,
+            @PropertyInject("wootric.hosts.eu") String eu, @PropertyInject("wootric.hosts.au") String au) {
+        WootricEndpoints endpoints = WootricEndpoints.of(blankToNull(baseUrl), credentials.accountToken(),
+                new WootricEndpoints.Hosts(us.trim(), eu.trim(), au.trim()));
+        LOG.info("Wootric API at {} (region {})", endpoints.apiBase(), endpoints.region());
+        return endpoints;
+    }
+
+    /** The account's budget; several hub instances share it by each taking its share. */
+    @BindToRegistry(lazy = true)
+    public RateLimiter wootricRateLimiter(@PropertyInject("wootric.rate-limit.per-minute") int perMinute,
+            @PropertyInject("wootric.rate-limit.instances") int instances, @PropertyInject("wootric.rate-limit.window") String window,
+            @PropertyInject("wootric.max-concurrent-calls") int maxConcurrent) {
+        return new RateLimiter(perMinute / Math.max(1, instances), HubSettings.parseDuration(window).toMillis(), maxConcurrent,
+                System::currentTimeMillis);
+    }
+
+    @BindToRegistry(lazy = true)
+    public WootricClient wootricClient(CamelContext context, @BeanInject("wootricEndpoints") WootricEndpoints endpoints,
+            @BeanInject("wootricCredentials") WootricCredentials credentials, @BeanInject("hubMetrics") HubMetrics metrics) {
+        ProducerTemplate producer = context.createProducerTemplate();
+        CamelWootricTransport transport = new CamelWootricTransport(producer);
+        return new WootricClient(transport, new TokenSource(transport, endpoints, credentials, Clock.systemUTC()), endpoints, metrics);
+    }
+
+    // --- delivery
+
+    @BindToRegistry(lazy = true)
+    public EndUserCache endUserCache(@BeanInject("hubMetrics") HubMetrics metrics, @PropertyInject("wootric.end-user-cache.size") int size,
+            @PropertyInject("wootric.end-user-cache.ttl") String ttl,
+            @PropertyInject("wootric.end-user-cache.properties-freshness") String freshness) {
+        EndUserCache cache = new EndUserCache(size, HubSettings.parseDuration(ttl), HubSettings.parseDuration(freshness), Clock.systemUTC());
+        metrics.bind(cache);
+        return cache;
+    }
+
+    @BindToRegistry(lazy = true)
+    public DeliveryStep deliveryStep(@BeanInject("wootricClient") WootricClient client, @BeanInject("endUserCache") EndUserCache cache,
+            @BeanInject("hubMetrics") HubMetrics metrics) {
+        return new DeliveryStep(new PlanExecutor(client, cache, metrics));
+    }
+
+    @BindToRegistry(lazy = true)
+    public UserHolds userHolds(@PropertyInject("wootric.retry.park-initial-delay") String initialDelay,
+            @PropertyInject("wootric.retry.park-max-delay") String maxDelay) {
+        return new UserHolds(HubSettings.parseDuration(initialDelay), HubSettings.parseDuration(maxDelay), System::currentTimeMillis);
+    }
+
+    @BindToRegistry(lazy = true)
+    public Parking parking(@BeanInject("userHolds") UserHolds holds) {
+        return new Parking(holds);
+    }
+
+    @BindToRegistry(lazy = true)
+    public DeliveryFailures deliveryFailures(@BeanInject("hubQueues") QueueNames queues, @BeanInject("userHolds") UserHolds holds,
+            @BeanInject("secretMasker") SecretMasker masker, @BeanInject("hubMetrics") HubMetrics metrics,
+            @PropertyInject("wootric.retry.max-age") String maxAge) {
+        return new DeliveryFailures(queues.events(), queues.deadLetters(), HubSettings.parseDuration(maxAge), holds, masker, metrics,
+                HubApplication.version(), Clock.systemUTC());
+    }
+
+    // --- in order, from configure()
 
     /**
      * Holds live in memory: rebuild them from the parked events on the broker before the first event is dispatched,
      * so a held user's new events still wait behind its parked ones after a restart.
      */
-    private void restoreHolds(UserHolds holds, QueueNames queues, long limit) {
+    private void restoreHolds(UserHolds holds, QueueNames queues) {
         try {
             long scheduled = ParkedEvents.count(artemis, queues.events());
-            if (scheduled > limit) {
+            if (scheduled > holdsRestoreLimit) {
                 // listing them all would take more memory than the hub has: order across this restart is not kept
                 LOG.warn("{} parked events exceed hub.holds.restore-limit ({}): user holds are not restored; a held user's new "
-                        + "events may pass its parked ones", scheduled, limit);
+                        + "events may pass its parked ones", scheduled, holdsRestoreLimit);
                 return;
             }
             List<ParkedEvents.Parked> parked = ParkedEvents.list(artemis, queues.events());
@@ -166,16 +301,13 @@ public class HubConfiguration implements CamelConfiguration {
         }
     }
 
-    /** The dead-letter admin API, on the management port, only when HUB_ADMIN_TOKEN is set. */
-    private static void mountAdminApi(CamelContext context, HubSettings settings, ConnectionFactory connectionFactory, QueueNames queues)
-            throws Exception {
-        String token = settings.text("hub.admin-token", null);
+    /** The dead-letter admin API, on the management port once it is up, only when HUB_ADMIN_TOKEN is set. */
+    private void mountAdminApi(CamelContext context) throws Exception {
+        String token = blankToNull(adminToken);
         if (token == null) {
             LOG.info("HUB_ADMIN_TOKEN is not set: the dead-letter admin API is off");
             return;
         }
-        AdminApi api = new AdminApi(new DeadLetters(connectionFactory, queues), token);
-        int port = settings.integer("hub.management-port", 9876);
         context.addStartupListener(new ExtendedStartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
@@ -184,25 +316,24 @@ public class HubConfiguration implements CamelConfiguration {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
-                api.mount(started, port);
+                ConnectionFactory connectionFactory = started.getRegistry().lookupByNameAndType("hubConnectionFactory", ConnectionFactory.class);
+                QueueNames queues = started.getRegistry().lookupByNameAndType("hubQueues", QueueNames.class);
+                new AdminApi(new DeadLetters(connectionFactory, queues), token).mount(started, managementPort);
             }
         });
     }
 
-    private ConnectionFactory brokerConnection(CamelContext context, HubSettings settings, QueueNames queues) throws Exception {
-        String url = settings.text("hub.broker.url", null);
+    private ConnectionFactory brokerConnection(CamelContext context, QueueNames queues) throws Exception {
+        String url = blankToNull(brokerUrl);
         if (url == null) {
-            Path dataDir = Path.of(settings.text("hub.data-dir", "./data"));
-            EmbeddedBroker broker = new EmbeddedBroker(dataDir, queues,
-                    settings.integer("hub.broker.duplicate-id-cache-size", 100_000),
-                    settings.integer("hub.broker.embedded-tcp-port", 0));
+            EmbeddedBroker broker = new EmbeddedBroker(Path.of(dataDir.trim()), queues, duplicateIdCacheSize, embeddedTcpPort);
             broker.start();
             // added first, so stopped last: after the routes and the connection pool
             context.addService(broker, true, true);
             artemis = new ActiveMQConnectionFactory(EmbeddedBroker.VM_URL);
         } else {
             LOG.info("Using the external broker at {}", url.replaceAll("(?i)password=[^&]*", "password=****"));
-            artemis = new ActiveMQConnectionFactory(url, settings.text("hub.broker.user", null), settings.text("hub.broker.password", null));
+            artemis = new ActiveMQConnectionFactory(url, blankToNull(brokerUser), blankToNull(brokerPassword));
         }
         // without it every createQueue is a blocking round trip to the broker
         artemis.setCacheDestinations(true);
@@ -211,7 +342,7 @@ public class HubConfiguration implements CamelConfiguration {
         artemis.setConfirmationWindowSize(256 * 1024);
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(artemis);
-        pool.setMaxConnections(settings.integer("hub.broker.max-connections", 2));
+        pool.setMaxConnections(brokerMaxConnections);
         pool.setMaxSessionsPerConnection(500);
         context.addService(new ServiceSupport() {
             @Override
@@ -220,5 +351,10 @@ public class HubConfiguration implements CamelConfiguration {
             }
         }, true, true);
         return pool;
+    }
+
+    /** An empty property (a key that is listed but not set) means "not configured". */
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 }

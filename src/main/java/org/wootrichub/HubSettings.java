@@ -2,37 +2,14 @@ package org.wootrichub;
 
 import java.time.Duration;
 import java.util.Locale;
-import org.apache.camel.CamelContext;
 
 /**
- * Reads the hub's keys from Camel's properties (application.properties, overridden by environment variables such
- * as WOOTRIC_CLIENT_ID for wootric.client-id).
+ * How the hub reads its duration settings. The settings themselves are injected from application.properties
+ * (overridden by environment variables such as WOOTRIC_RETRY_MAX_AGE for wootric.retry.max-age).
  */
 public final class HubSettings {
 
-    private final CamelContext context;
-
-    public HubSettings(CamelContext context) {
-        this.context = context;
-    }
-
-    public String text(String key, String fallback) {
-        String value = context.getPropertiesComponent().resolveProperty(key).orElse(null);
-        return value == null || value.isBlank() ? fallback : value.trim();
-    }
-
-    public int integer(String key, int fallback) {
-        String value = text(key, null);
-        return value == null ? fallback : Integer.parseInt(value);
-    }
-
-    public boolean bool(String key, boolean fallback) {
-        String value = text(key, null);
-        return value == null ? fallback : Boolean.parseBoolean(value);
-    }
-
-    public Duration duration(String key, String fallback) {
-        return parseDuration(text(key, fallback));
+    private HubSettings() {
     }
 
     /** "250ms", "30s", "5m", "4h", "2d", a plain number of milliseconds, or ISO-8601 ("PT4H"). */

@@ -1,78 +1,85 @@
 package org.wootrichub.delivery;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.wootrichub.wootric.EndUser;
 
 /**
  * Remembers the Wootric end user per Segment user key, so a known user's call costs one request instead of a
- * lookup plus a request. Bounded (least recently used out) and expiring. The properties are remembered only as
- * long as {@code propertiesFreshness} allows: after that the end user is still known by id, but its properties are
- * looked up again before a merge, since other sources may have changed them.
+ * lookup plus a request. Bounded and expiring (Caffeine: no global lock between the dispatch consumers). The
+ * properties are remembered only as long as {@code propertiesFreshness} allows: after that the end user is still
+ * known by id, but its properties are looked up again before a merge, since other sources may have changed them.
+ * As a {@link MeterBinder} it publishes its size, hits, misses and evictions, and its hit ratio.
  */
-public class EndUserCache {
+public class EndUserCache implements MeterBinder {
 
-    private record Entry(EndUser user, Instant expires, Instant propertiesUntil) {
+    private record Entry(EndUser user, Instant propertiesUntil) {
     }
 
-    private final int maxSize;
-    private final Duration ttl;
     private final Duration propertiesFreshness;
     private final Clock clock;
-    private final LinkedHashMap<String, Entry> entries;
+    private final Cache<String, Entry> entries;
 
     public EndUserCache(int maxSize, Duration ttl, Duration propertiesFreshness, Clock clock) {
-        this.maxSize = maxSize;
-        this.ttl = ttl;
         this.propertiesFreshness = propertiesFreshness;
         this.clock = clock;
-        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-                return size() > EndUserCache.this.maxSize;
-            }
-        };
+        this.entries = Caffeine.newBuilder()
+                .maximumSize(Math.max(0, maxSize))
+                .expireAfterWrite(ttl)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                // evictions happen on the caller's thread, so the bound holds as soon as a put returns
+                .executor(Runnable::run)
+                .recordStats()
+                .build();
     }
 
     /** The remembered end user, with {@code propertiesKnown} false once its properties are no longer fresh. */
-    public synchronized EndUser get(String userKey) {
-        if (userKey == null || maxSize <= 0) {
+    public EndUser get(String userKey) {
+        if (userKey == null) {
             return null;
         }
-        Entry entry = entries.get(userKey);
+        Entry entry = entries.getIfPresent(userKey);
         if (entry == null) {
             return null;
         }
-        Instant now = clock.instant();
-        if (!now.isBefore(entry.expires())) {
-            entries.remove(userKey);
-            return null;
-        }
         EndUser user = entry.user();
-        boolean fresh = user.propertiesKnown() && now.isBefore(entry.propertiesUntil());
+        boolean fresh = user.propertiesKnown() && clock.instant().isBefore(entry.propertiesUntil());
         return fresh == user.propertiesKnown() ? user
                 : new EndUser(user.id(), user.email(), user.externalId(), user.properties(), false);
     }
 
-    public synchronized void put(String userKey, EndUser user) {
-        if (userKey == null || user == null || maxSize <= 0) {
+    public void put(String userKey, EndUser user) {
+        if (userKey == null || user == null) {
             return;
         }
         Instant now = clock.instant();
-        Instant propertiesUntil = user.propertiesKnown() ? now.plus(propertiesFreshness) : now;
-        entries.put(userKey, new Entry(user, now.plus(ttl), propertiesUntil));
+        entries.put(userKey, new Entry(user, user.propertiesKnown() ? now.plus(propertiesFreshness) : now));
     }
 
-    public synchronized void remove(String userKey) {
+    public void remove(String userKey) {
         if (userKey != null) {
-            entries.remove(userKey);
+            entries.invalidate(userKey);
         }
     }
 
-    public synchronized int size() {
-        return entries.size();
+    public long size() {
+        entries.cleanUp();
+        return entries.estimatedSize();
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        CaffeineCacheMetrics.monitor(registry, entries, "hub.end_user_cache");
+        Gauge.builder("hub.end_user_cache.hit_ratio", entries, cache -> cache.stats().hitRate())
+                .description("share of end-user lookups answered from the cache since start")
+                .register(registry);
     }
 }

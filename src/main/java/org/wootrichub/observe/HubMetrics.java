@@ -3,6 +3,9 @@ package org.wootrichub.observe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -12,6 +15,7 @@ import java.util.function.Supplier;
 public class HubMetrics {
 
     private final Supplier<MeterRegistry> registrySource;
+    private final List<MeterBinder> binders = new CopyOnWriteArrayList<>();
     private volatile MeterRegistry registry;
 
     /** @param registrySource looked up on first use: Camel binds its Prometheus registry after the beans are made */
@@ -31,11 +35,21 @@ public class HubMetrics {
                 if (registry == null) {
                     MeterRegistry found = registrySource.get();
                     registry = found != null ? found : new SimpleMeterRegistry();
+                    binders.forEach(binder -> binder.bindTo(registry));
                 }
                 r = registry;
             }
         }
         return r;
+    }
+
+    /** Meters of another part of the hub (a cache, say), registered once the registry is known. */
+    public void bind(MeterBinder binder) {
+        binders.add(binder);
+        MeterRegistry known = registry;
+        if (known != null) {
+            binder.bindTo(known);
+        }
     }
 
     /** Events accepted or rejected at ingress, by path kind and outcome. */

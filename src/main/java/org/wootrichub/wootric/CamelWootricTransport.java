@@ -6,46 +6,26 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
 /**
- * Wootric HTTP through the routes of deliver-wootric.camel.yaml. API calls first wait for the account's
- * {@link RateLimiter} (and report each answer's rate-limit headers to it); token calls do not. The endpoint URI stays fixed (one connection pool); the URL of each call travels in CamelHttpUri.
+ * Wootric HTTP through the routes of deliver-wootric.camel.yaml: API calls through the route that waits for the
+ * account's rate limit, token calls straight to the HTTP call (they do not spend the API budget). The endpoint URI
+ * stays fixed (one connection pool); the URL of each call travels in CamelHttpUri.
  */
 public class CamelWootricTransport implements WootricTransport {
 
     static final String API_ROUTE = "direct:wootric-api-call";
-    static final String TOKEN_ROUTE = "direct:wootric-token-call";
+    static final String HTTP_ROUTE = "direct:wootric-http";
 
     private static final String[] RATE_HEADERS = {"X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset", "Retry-After"};
 
     private final ProducerTemplate producer;
-    private final RateLimiter limiter;
 
-    public CamelWootricTransport(ProducerTemplate producer, RateLimiter limiter) {
+    public CamelWootricTransport(ProducerTemplate producer) {
         this.producer = producer;
-        this.limiter = limiter;
     }
 
     @Override
     public WootricAnswer send(String method, String url, String query, String formBody, String bearer, boolean apiCall) {
-        if (!apiCall) {
-            return call(method, url, query, formBody, bearer, false);
-        }
-        try {
-            limiter.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientFailure("interrupted", "interrupted while waiting for Wootric's rate limit", 0, null, null, e);
-        }
-        try {
-            WootricAnswer answer = call(method, url, query, formBody, bearer, true);
-            limiter.observe(answer.status(), answer.headers());
-            return answer;
-        } finally {
-            limiter.release();
-        }
-    }
-
-    private WootricAnswer call(String method, String url, String query, String formBody, String bearer, boolean apiCall) {
-        Exchange result = producer.send(apiCall ? API_ROUTE : TOKEN_ROUTE, exchange -> {
+        Exchange result = producer.send(apiCall ? API_ROUTE : HTTP_ROUTE, exchange -> {
             var message = exchange.getMessage();
             message.setHeader(Exchange.HTTP_METHOD, method);
             message.setHeader(Exchange.HTTP_URI, url);

@@ -67,21 +67,29 @@ public class RateLimiter {
         }
     }
 
-    /** Reads X-Rate-Limit-Remaining / X-Rate-Limit-Reset of any answer: a spent budget pauses until the reset. */
-    public void observe(int status, Map<String, String> headers) {
+    /**
+     * Reads X-Rate-Limit-Remaining / X-Rate-Limit-Reset of any answer: a spent budget pauses until the reset.
+     *
+     * @param headers the answer's headers (the route passes the exchange's, whose names are case-insensitive)
+     */
+    public void observe(int status, Map<String, ?> headers) {
         long now = clock.getAsLong();
-        Long resetAt = epochMillis(headers.get("X-Rate-Limit-Reset"), now);
+        Long resetAt = epochMillis(text(headers.get("X-Rate-Limit-Reset")), now);
         if (status == 429) {
-            Long retryAfter = seconds(headers.get("Retry-After"));
+            Long retryAfter = seconds(text(headers.get("Retry-After")));
             long until = retryAfter != null ? now + retryAfter * 1000 : resetAt != null ? resetAt : now + DEFAULT_THROTTLE_PAUSE_MILLIS;
             pauseUntil(until);
             return;
         }
-        Long remaining = seconds(headers.get("X-Rate-Limit-Remaining"));
+        Long remaining = seconds(text(headers.get("X-Rate-Limit-Remaining")));
         if (remaining != null && remaining <= 0 && resetAt != null) {
             // slow down before Wootric has to say 429
             pauseUntil(resetAt);
         }
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
     }
 
     public synchronized long pausedUntil() {

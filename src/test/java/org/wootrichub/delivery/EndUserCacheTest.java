@@ -150,4 +150,18 @@ class EndUserCacheTest {
         assertThat(cache.get("u1")).isNull();
         assertThat(cache.size()).isZero();
     }
+
+    @Test
+    void publishesItsHitRatioAndSize() {
+        EndUserCache cache = cache(10);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        cache.bindTo(registry);
+        assertThat(cache.get("u1")).isNull();
+        cache.put("u1", user("7"));
+        assertThat(cache.get("u1")).isNotNull();
+        assertThat(registry.get("hub.end_user_cache.hit_ratio").gauge().value()).isEqualTo(0.5);
+        assertThat(registry.get("cache.gets").tag("cache", "hub.end_user_cache").tag("result", "hit").functionCounter().count())
+                .isEqualTo(1);
+        assertThat(registry.get("cache.size").tag("cache", "hub.end_user_cache").gauge().value()).isEqualTo(1);
+    }
 }
