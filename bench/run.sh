@@ -5,10 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# the build compiles the harness (bench/src) with the tests, into target/test-classes, next to the HubProcess it uses
 mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-mkdir -p bench/target/classes
-javac -d bench/target/classes -cp "target/classes:$(cat target/bench.classpath)" bench/src/org/wootrichub/bench/*.java
 
 # every process the bench starts is its child: stop them all on exit, whatever happens
 trap 'pkill -P $$ 2>/dev/null || true' EXIT
-java -Xmx2g -Dsun.net.httpserver.nodelay=true -cp "bench/target/classes:target/classes:$(cat target/bench.classpath)" org.wootrichub.bench.Bench "$@"
+java -Xmx2g -Dsun.net.httpserver.nodelay=true -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" org.wootrichub.bench.Bench "$@"

@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import org.wootrichub.it.HubProcess;
 
 /**
  * Runs the benchmark scenarios of docs/benchmarks.md against the packaged hub and prints one table. Every figure
@@ -67,38 +69,45 @@ public final class Bench {
         print();
     }
 
-    private HubRunner hub(String name, String wootricUrl, Map<String, String> env) throws Exception {
+    /** The hub as a user runs it (java -jar), on a fresh data folder and log, with the hub's own rate limit off. */
+    private HubProcess hub(String name, String wootricUrl, Map<String, String> extraEnv) throws Exception {
         Path data = work.resolve("data-" + name);
         deleteTree(data);
-        return new HubRunner(jar, data, wootricUrl, jvm, env, work.resolve("hub-" + name + ".log"));
+        Files.createDirectories(data);
+        Path log = work.resolve("hub-" + name + ".log");
+        Files.deleteIfExists(log);
+        Map<String, String> env = new HashMap<>(Map.of("HUB_WRITE_KEYS", "bench-key", "WOOTRIC_CLIENT_ID", "bench",
+                "WOOTRIC_CLIENT_SECRET", "bench-secret", "WOOTRIC_RATE_LIMIT_PER_MINUTE", "0", "WOOTRIC_MAX_CONCURRENT_CALLS", "0"));
+        env.putAll(extraEnv);
+        return HubProcess.create(jar, jvm, data, wootricUrl, env, log).start();
     }
 
     private void ingressSingle(String wootricUrl, double jms) throws Exception {
-        try (HubRunner hub = hub("ingress-single", wootricUrl, Map.of())) {
+        try (HubProcess hub = hub("ingress-single", wootricUrl, Map.of()); PeakRss rss = new PeakRss(hub.pid())) {
             Load.Result r = Load.run(hub.ingressUrl() + "/v1/track", AUTH, 32, seconds(30, 6), Long.MAX_VALUE,
                     n -> trackJson(n, "Bench Event", null));
             row("ingress-single (POST /v1/track, 32 connections)", fmt(r.perSecond()) + " req/s", ms(r.p50Millis()), ms(r.p99Millis()),
-                    hub.peakRssMb() + " MB", pct(r.perSecond() / jms) + " of JMS", errors(r), "ready in " + hub.startToReadyMillis + " ms");
+                    rss.peakMb() + " MB", pct(r.perSecond() / jms) + " of JMS", errors(r), "ready in " + hub.startToReadyMillis() + " ms");
         }
     }
 
     private void ingressBatch(String wootricUrl, double jms) throws Exception {
-        try (HubRunner hub = hub("ingress-batch", wootricUrl, Map.of())) {
+        try (HubProcess hub = hub("ingress-batch", wootricUrl, Map.of()); PeakRss rss = new PeakRss(hub.pid())) {
             Load.Result r = Load.run(hub.ingressUrl() + "/v1/batch", AUTH, 8, seconds(30, 6), Long.MAX_VALUE, n -> batchJson(n, 100));
             double events = r.perSecond() * 100;
             row("ingress-batch (POST /v1/batch, 100 events, 8 connections)", fmt(events) + " ev/s", ms(r.p50Millis()), ms(r.p99Millis()),
-                    hub.peakRssMb() + " MB", pct(events / jms) + " of JMS", errors(r), "");
+                    rss.peakMb() + " MB", pct(events / jms) + " of JMS", errors(r), "");
         }
     }
 
     private void endToEnd(FakeWootric wootric, String wootricUrl, double http) throws Exception {
-        try (HubRunner hub = hub("end-to-end", wootricUrl, Map.of())) {
+        try (HubProcess hub = hub("end-to-end", wootricUrl, Map.of()); PeakRss rss = new PeakRss(hub.pid())) {
             // warm-up: every user once, so the figures below are the steady state (known users, remembered ids)
             Load.run(hub.ingressUrl() + "/v1/batch", AUTH, 4, Duration.ofSeconds(120), USERS / 100, n -> identifyBatch(n * 100, 100, 0));
             awaitQuiet(wootric);
             for (String type : List.of("identify", "response")) {
                 wootric.resetCounters();
-                hub.resetPeak();
+                rss.reset();
                 long events = quick ? 4_000 : 30_000;
                 long start = System.nanoTime();
                 Load.Result r = Load.run(hub.ingressUrl() + "/v1/batch", AUTH, 4, Duration.ofSeconds(300), events / 100,
@@ -112,7 +121,7 @@ public final class Bench {
                 long calls = wootric.calls.values().stream().mapToLong(java.util.concurrent.atomic.LongAdder::sum).sum();
                 row("end-to-end " + type + (type.equals("identify") ? " (5% new users)" : "") + ", POST to Wootric",
                         fmt(rate) + " ev/s", ms(wootric.latency.percentileMillis(50)), ms(wootric.latency.percentileMillis(99)),
-                        hub.peakRssMb() + " MB", pct(rate / http) + " of HTTP",
+                        rss.peakMb() + " MB", pct(rate / http) + " of HTTP",
                         String.format("%.2f calls/event", calls / (double) Math.max(1, wootric.delivered.sum())),
                         wootric.delivered.sum() + "/" + events + " delivered" + (r.errors() > 0 ? ", " + r.errors() + " errors" : ""));
             }
@@ -120,25 +129,26 @@ public final class Bench {
     }
 
     private void backlog() throws Exception {
-        int port = HubRunner.freePort();
+        int port = HubProcess.freePort();
         String wootricUrl = "http://127.0.0.1:" + port;
         long events = quick ? 50_000 : 1_000_000;
         // Wootric is unreachable while the backlog is queued; the hub parks what it tries.
-        try (HubRunner hub = hub("backlog", wootricUrl, Map.of("WOOTRIC_RETRY_INITIAL_DELAY_MS", "1000"))) {
+        try (HubProcess hub = hub("backlog", wootricUrl, Map.of("WOOTRIC_RETRY_INITIAL_DELAY_MS", "1000"));
+                PeakRss rss = new PeakRss(hub.pid())) {
             long start = System.nanoTime();
             Load.Result r = Load.run(hub.ingressUrl() + "/v1/batch", AUTH, 8, Duration.ofSeconds(900), events / 100, n -> batchJson(n, 100));
             double queueSeconds = (System.nanoTime() - start) / 1e9;
-            long queuedRss = hub.peakRssMb();
+            long queuedRss = rss.peakMb();
             try (FakeWootric wootric = new FakeWootric(port)) {
                 wootric.preload("user-", USERS);
-                hub.resetPeak();
+                rss.reset();
                 Duration window = seconds(60, 10);
                 Thread.sleep(window.toMillis());
                 long calls = wootric.calls.values().stream().mapToLong(java.util.concurrent.atomic.LongAdder::sum).sum();
                 row("backlog: " + events + " events queued while Wootric is down", fmt(events / queueSeconds) + " ev/s queued", "", "",
                         queuedRss + " MB queued", "", errors(r), "");
                 row("backlog: drain (first " + window.toSeconds() + " s after Wootric returns)", fmt(calls / (double) window.toSeconds()) + " calls/s",
-                        "", "", hub.peakRssMb() + " MB", "", "", "");
+                        "", "", rss.peakMb() + " MB", "", "", "");
             }
         }
     }

@@ -17,17 +17,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The real hub, started from the packaged jar as a user would start it, in its own process. */
+/**
+ * The real hub, started from the packaged jar as a user would start it ({@code java -jar}), in its own process, on
+ * free ports with its embedded broker also reachable on TCP. The integration tests and the benchmark both start it
+ * through this class.
+ */
 public final class HubProcess implements AutoCloseable {
 
+    private final Path jar;
+    private final List<String> jvmOptions;
     private final Map<String, String> env;
     private final Path log;
     private final int httpPort;
     private final int managementPort;
     private final int brokerPort;
     private Process process;
+    private Thread killOnExit;
+    private long startToReadyMillis;
 
-    private HubProcess(Map<String, String> env, Path log, int httpPort, int managementPort, int brokerPort) {
+    private HubProcess(Path jar, List<String> jvmOptions, Map<String, String> env, Path log, int httpPort, int managementPort,
+            int brokerPort) {
+        this.jar = jar;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.env = env;
         this.log = log;
         this.httpPort = httpPort;
@@ -36,21 +47,14 @@ public final class HubProcess implements AutoCloseable {
     }
 
     /**
-     * A hub on free ports with its embedded broker reachable on TCP (for tests to read the queues), write key
-     * "test-key", Wootric at the given base URL and short retry settings; extra settings override these.
+     * A hub as the integration tests run it: the jar named by the {@code hub.jar} property, {@code -Xmx512m}, write
+     * key "test-key", the repository's route files, Wootric at the given base URL and short retry settings; extra
+     * settings override these. Its output goes to {@code target/it-logs/NAME.log}.
      */
     public static HubProcess create(String name, Path dataDir, String wootricBaseUrl, Map<String, String> extra) {
-        int http = freePort();
-        int management = freePort();
-        int broker = freePort();
         Map<String, String> env = new HashMap<>();
-        env.put("HUB_HTTP_PORT", Integer.toString(http));
-        env.put("HUB_MANAGEMENT_PORT", Integer.toString(management));
-        env.put("HUB_BROKER_EMBEDDED_TCP_PORT", Integer.toString(broker));
-        env.put("HUB_DATA_DIR", dataDir.toString());
         env.put("HUB_WRITE_KEYS", "test-key");
         env.put("HUB_ROUTES_DIR", Path.of("routes").toAbsolutePath().toString());
-        env.put("WOOTRIC_BASE_URL", wootricBaseUrl);
         env.put("WOOTRIC_CLIENT_ID", "client-id");
         env.put("WOOTRIC_CLIENT_SECRET", "client-secret-value");
         env.put("WOOTRIC_ACCOUNT_TOKEN", "NPS-test");
@@ -60,20 +64,48 @@ public final class HubProcess implements AutoCloseable {
         env.put("WOOTRIC_RETRY_PARK_INITIAL_DELAY", "500ms");
         env.put("WOOTRIC_RETRY_PARK_MAX_DELAY", "2s");
         env.putAll(extra);
-        Path log = Path.of("target", "it-logs", name + ".log");
-        return new HubProcess(env, log, http, management, broker);
+        Path jar = new File(System.getProperty("hub.jar", "target/wootric-hub.jar")).getAbsoluteFile().toPath();
+        return create(jar, List.of("-Xmx512m"), dataDir, wootricBaseUrl, env, Path.of("target", "it-logs", name + ".log"));
     }
 
+    /**
+     * A hub from the given jar with the given JVM options, on free ports (HTTP, management, embedded broker TCP), data
+     * in {@code dataDir}, Wootric at the given base URL; {@code settings} (environment variables) are added last, so
+     * they override these. Its output is appended to {@code log}.
+     */
+    public static HubProcess create(Path jar, List<String> jvmOptions, Path dataDir, String wootricBaseUrl, Map<String, String> settings,
+            Path log) {
+        int http = freePort();
+        int management = freePort();
+        int broker = freePort();
+        Map<String, String> env = new HashMap<>();
+        env.put("HUB_HTTP_PORT", Integer.toString(http));
+        env.put("HUB_MANAGEMENT_PORT", Integer.toString(management));
+        env.put("HUB_BROKER_EMBEDDED_TCP_PORT", Integer.toString(broker));
+        env.put("HUB_DATA_DIR", dataDir.toString());
+        env.put("WOOTRIC_BASE_URL", wootricBaseUrl);
+        env.putAll(settings);
+        return new HubProcess(jar, jvmOptions, env, log, http, management, broker);
+    }
+
+    /** Starts the process and waits until its health check answers UP; the process is killed if this JVM exits first. */
     public HubProcess start() throws IOException, InterruptedException {
-        Files.createDirectories(log.getParent());
-        String jar = System.getProperty("hub.jar", "target/wootric-hub.jar");
-        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-jar", new File(jar).getAbsolutePath()));
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        List<String> command = new ArrayList<>();
+        command.add(javaBin());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
+        long start = System.nanoTime();
         process = builder.start();
+        killOnExit = new Thread(process::destroyForcibly);
+        Runtime.getRuntime().addShutdownHook(killOnExit);
         awaitReady(Duration.ofSeconds(60));
+        startToReadyMillis = (System.nanoTime() - start) / 1_000_000;
         return this;
     }
 
@@ -93,7 +125,7 @@ public final class HubProcess implements AutoCloseable {
             } catch (IOException e) {
                 // not listening yet
             }
-            Thread.sleep(200);
+            Thread.sleep(20);
         }
         throw new IllegalStateException("the hub was not ready within " + timeout + "; see " + log);
     }
@@ -106,6 +138,7 @@ public final class HubProcess implements AutoCloseable {
                 process.destroyForcibly().waitFor();
             }
         }
+        forgetKillOnExit();
     }
 
     /** kill -9. */
@@ -113,11 +146,33 @@ public final class HubProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             process.destroyForcibly().waitFor();
         }
+        forgetKillOnExit();
+    }
+
+    private void forgetKillOnExit() {
+        if (killOnExit != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(killOnExit);
+            } catch (IllegalStateException e) {
+                // this JVM is exiting: the hook runs anyway
+            }
+            killOnExit = null;
+        }
     }
 
     @Override
     public void close() throws InterruptedException {
         stop();
+    }
+
+    /** The process id, once started. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** From the process start until the health check first answered UP. */
+    public long startToReadyMillis() {
+        return startToReadyMillis;
     }
 
     public String ingressUrl() {
@@ -140,7 +195,7 @@ public final class HubProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
