@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.wootrichub.broker.EmbeddedBroker;
-import org.wootrichub.broker.QueueNames;
+import org.wootrichub.it.HubDefaults;
 
 /** The ceilings the hub's figures are divided by, measured on this machine in the same run. */
 final class Baselines {
@@ -28,7 +28,7 @@ final class Baselines {
 
     /** Persistent sends per second to the hub's broker configuration (embedded, same address settings), plain JMS. */
     static double jmsPersistentSendRate(Path dataDir, int producers, Duration duration, String payload) throws Exception {
-        EmbeddedBroker broker = new EmbeddedBroker(dataDir, QueueNames.DEFAULT, 100_000, 0);
+        EmbeddedBroker broker = new EmbeddedBroker(dataDir, HubDefaults.queues(), 100_000, 0);
         broker.start();
         try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(EmbeddedBroker.VM_URL);
                 Connection connection = factory.createConnection()) {
@@ -40,7 +40,7 @@ final class Baselines {
             for (int p = 0; p < producers; p++) {
                 futures.add(pool.submit(() -> {
                     try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                            MessageProducer producer = session.createProducer(session.createQueue(QueueNames.DEFAULT.events()))) {
+                            MessageProducer producer = session.createProducer(session.createQueue(HubDefaults.queues().events()))) {
                         producer.setDeliveryMode(DeliveryMode.PERSISTENT);
                         while (System.nanoTime() < deadline) {
                             producer.send(session.createTextMessage(payload));

@@ -2,6 +2,6 @@ package org.wootrichub.mapping;
 
 import java.util.Map;
 
-/** A call on a resolved end user: the path below /v1/end_users/{id} (e.g. "responses") with its form. */
+/** A call on a resolved end user: the path below /v1/end_users/{id} (such as "/responses") with its form. */
 public record EndUserCall(String method, String subPath, Map<String, String> form) {
 }

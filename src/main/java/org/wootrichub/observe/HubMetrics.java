@@ -52,7 +52,7 @@ public class HubMetrics {
         }
     }
 
-    /** Events accepted or rejected at ingress, by path kind and outcome. */
+    /** Events and requests at ingress, by outcome (accepted, rejected, refused_<status>). */
     public void ingress(String outcome, int count) {
         if (count > 0) {
             counter("hub.ingress.events", "outcome", outcome).increment(count);

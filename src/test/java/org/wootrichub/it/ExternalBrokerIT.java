@@ -17,7 +17,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wootrichub.broker.EmbeddedBroker;
-import org.wootrichub.broker.QueueNames;
 
 /**
  * The hub on an external broker (HUB_BROKER_URL): it delivers through it, answers 503 with Retry-After while the
@@ -34,7 +33,7 @@ class ExternalBrokerIT {
     @Test
     void deliversThroughTheExternalBrokerAnswers503WhileItIsAwayAndRecovers() throws Exception {
         int port = HubProcess.freePort();
-        EmbeddedBroker broker = new EmbeddedBroker(brokerData, QueueNames.DEFAULT, 10_000, port);
+        EmbeddedBroker broker = new EmbeddedBroker(brokerData, HubDefaults.queues(), 10_000, port);
         broker.start();
         try (WootricFake wootric = new WootricFake();
                 HubProcess hub = HubProcess.create("external-broker", hubData, wootric.baseUrl(),
@@ -51,7 +50,7 @@ class ExternalBrokerIT {
             assertThat(away.headers().firstValue("Retry-After")).isPresent();
             assertThat(new ObjectMapper().readTree(away.body()).get("code").asText()).isEqualTo("broker_unavailable");
 
-            broker = new EmbeddedBroker(brokerData, QueueNames.DEFAULT, 10_000, port);
+            broker = new EmbeddedBroker(brokerData, HubDefaults.queues(), 10_000, port);
             broker.start();
             // the client retries, as Segment's libraries do after a 503, until the hub has reconnected
             int[] seq = {2};
