@@ -11,16 +11,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.Produce;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.jms.JmsConstants;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.ReplaceInRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.wootrichub.HubConfiguration;
 import org.wootrichub.broker.BrokerUnavailable;
 import org.wootrichub.broker.HubHeaders;
 import org.wootrichub.delivery.DeliveryStep;
@@ -30,32 +25,13 @@ import org.wootrichub.wootric.PermanentFailure;
 import org.wootrichub.wootric.TransientFailure;
 
 /**
- * The delivery-errors route configuration, driven through the real dispatch route: its JMS consumer is replaced by
- * direct:dispatch, every JMS endpoint is a mock (nothing listens at the broker URL), and the Wootric delivery step
- * throws the failure each test chooses.
+ * The delivery-errors route configuration, driven through the real dispatch route (from direct:dispatch, every JMS
+ * endpoint a mock, see {@link RouteTestSupport}), with a Wootric delivery step that throws the failure each test
+ * chooses. wootric.retry.in-process-attempts is 2 and wootric.retry.max-age 1 minute here.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@CamelMainTest(
-        configurationClasses = HubConfiguration.class,
-        properties = {
-            "camel.main.routesIncludePattern=file:routes/*.camel.yaml",
-            "hub.http-port=0",
-            "hub.management-port=0",
-            RouteTests.NO_BROKER,
-            "camel.routecontroller.enabled=false",
-            "wootric.retry.in-process-attempts=2",
-            "wootric.retry.initial-delay-ms=1",
-            "wootric.retry.in-process-max-delay-ms=5",
-            "wootric.retry.max-age=1m"
-        },
-        replaceRouteFromWith = "dispatch=direct:dispatch",
-        mockEndpointsAndSkip = "jms:*")
-class DeliveryErrorsRouteTest {
+class DeliveryErrorsRouteTest extends RouteTestSupport {
 
     private static final String IDENTIFY = "{\"type\":\"identify\",\"userId\":\"%s\",\"messageId\":\"msg-%s\"}";
-
-    @Produce
-    ProducerTemplate producer;
 
     @EndpointInject("mock:jms:queue:wootric.dlq")
     MockEndpoint deadLetters;
@@ -181,7 +157,7 @@ class DeliveryErrorsRouteTest {
     @Test
     void aTransientFailureOlderThanTheMaxAgeIsDeadLetteredAsRetriesExhausted() throws Exception {
         failure = new TransientFailure("wootric_unavailable", "Wootric answered 502", 502, "bad gateway", "PUT /v1/end_users/8", null);
-        // wootric.retry.max-age is 1 minute here (4 hours by default)
+        // wootric.retry.max-age is 1 minute here
         String firstFailure = Instant.now().minus(Duration.ofMinutes(2)).toString();
         deadLetters.expectedMessageCount(0);
         parkOrDeadLetter.expectedMessageCount(1);

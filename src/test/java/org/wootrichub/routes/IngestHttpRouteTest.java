@@ -11,16 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import org.apache.camel.Produce;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
-import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.apache.camel.test.main.junit5.ReplaceInRegistry;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.wootrichub.HubConfiguration;
-import org.wootrichub.broker.EventPublisher;
 import org.wootrichub.broker.IntakeResult;
 import org.wootrichub.broker.QueuedEvent;
 
@@ -28,39 +20,12 @@ import org.wootrichub.broker.QueuedEvent;
  * The ingest-http route over real HTTP on a random port: reply codes and JSON bodies. The eventPublisher bean is
  * a recording stand-in, so no broker is involved.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@CamelMainTest(
-        configurationClasses = HubConfiguration.class,
-        properties = {
-            "camel.main.routesIncludePattern=file:routes/*.camel.yaml",
-            "hub.http-port=0",
-            "hub.management-port=0",
-            RouteTests.NO_BROKER,
-            "camel.routecontroller.enabled=false",
-            "hub.write-keys=other-key," + IngestHttpRouteTest.WRITE_KEY,
-            "hub.ingress.retry-after-seconds=7"
-        })
-class IngestHttpRouteTest {
+class IngestHttpRouteTest extends RouteTestSupport {
 
-    static final String WRITE_KEY = "route-test-key";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TRACK = "{\"userId\":\"u-1\",\"event\":\"Signed Up\"}";
 
-    private final RecordingPublisher publisher = new RecordingPublisher();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    @Produce
-    ProducerTemplate producer;
-
-    @ReplaceInRegistry
-    EventPublisher eventPublisher() {
-        return publisher;
-    }
-
-    @BeforeEach
-    void reset() {
-        publisher.reset();
-    }
 
     private HttpResponse<String> post(String path, String contentType, String writeKey, byte[] body) throws Exception {
         int port = producer.getCamelContext().hasService(VertxPlatformHttpServer.class).getPort();

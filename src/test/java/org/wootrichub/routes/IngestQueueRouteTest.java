@@ -7,16 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import org.apache.camel.Exchange;
-import org.apache.camel.Produce;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.apache.camel.test.main.junit5.ReplaceInRegistry;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.wootrichub.HubConfiguration;
 import org.wootrichub.broker.BrokerUnavailable;
-import org.wootrichub.broker.EventPublisher;
 import org.wootrichub.broker.HubHeaders;
 import org.wootrichub.broker.IntakeResult;
 import org.wootrichub.broker.QueuedEvent;
@@ -26,34 +18,9 @@ import org.wootrichub.broker.RejectedEvent;
  * The ingest-queue route (direct:ingest-queue): a raw JSON message from another producer is validated, normalised
  * and handed to the publisher event by event. The eventPublisher bean is a recording stand-in; no broker.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@CamelMainTest(
-        configurationClasses = HubConfiguration.class,
-        properties = {
-            "camel.main.routesIncludePattern=file:routes/*.camel.yaml",
-            "hub.http-port=0",
-            "hub.management-port=0",
-            RouteTests.NO_BROKER,
-            "camel.routecontroller.enabled=false"
-        })
-class IngestQueueRouteTest {
+class IngestQueueRouteTest extends RouteTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final RecordingPublisher publisher = new RecordingPublisher();
-
-    @Produce
-    ProducerTemplate producer;
-
-    @ReplaceInRegistry
-    EventPublisher eventPublisher() {
-        return publisher;
-    }
-
-    @BeforeEach
-    void reset() {
-        publisher.reset();
-    }
 
     /** Sends a raw queue message as the dispatch route hands it over, and returns what reached the publisher. */
     private IntakeResult ingest(String message) {
