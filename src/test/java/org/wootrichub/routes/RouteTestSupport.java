@@ -1,0 +1,55 @@
+package org.wootrichub.routes;
+
+import org.apache.camel.Produce;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.ReplaceInRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+import org.wootrichub.HubConfiguration;
+import org.wootrichub.broker.EventPublisher;
+
+/**
+ * The application as the route tests without a broker boot it, once per test class: the broker URL points where
+ * nothing listens (so the embedded broker does not start, and a route that reached the broker instead of a mock
+ * would fail), the dispatch route consumes from direct:dispatch instead of JMS, every JMS endpoint is a mock, and
+ * the eventPublisher bean that the ingest routes end with is a recording stand-in.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@CamelMainTest(
+        configurationClasses = HubConfiguration.class,
+        properties = {
+            "camel.main.routesIncludePattern=file:routes/*.camel.yaml",
+            "hub.http-port=0",
+            "hub.management-port=0",
+            "hub.broker.url=tcp://127.0.0.1:1",
+            "camel.routecontroller.enabled=false",
+            "hub.write-keys=other-key," + RouteTestSupport.WRITE_KEY,
+            "hub.ingress.retry-after-seconds=7",
+            // quick in-process retries; a max age of a minute (4 hours by default)
+            "wootric.retry.in-process-attempts=2",
+            "wootric.retry.initial-delay-ms=1",
+            "wootric.retry.in-process-max-delay-ms=5",
+            "wootric.retry.max-age=1m"
+        },
+        replaceRouteFromWith = "dispatch=direct:dispatch",
+        mockEndpointsAndSkip = "jms:*")
+abstract class RouteTestSupport {
+
+    static final String WRITE_KEY = "route-test-key";
+
+    final RecordingPublisher publisher = new RecordingPublisher();
+
+    @Produce
+    ProducerTemplate producer;
+
+    @ReplaceInRegistry
+    EventPublisher eventPublisher() {
+        return publisher;
+    }
+
+    @BeforeEach
+    void resetPublisher() {
+        publisher.reset();
+    }
+}
