@@ -58,8 +58,10 @@ import org.wootrichub.wootric.WootricEndpoints;
  * The hub's beans, one method each, named as the route files refer to them. Every setting comes from
  * application.properties (overridden by the environment), where its default is written; nothing here repeats one.
  *
- * <p>The beans are lazy: each is made on first use, when the route files are started, so a bean may depend on the
- * broker connection that {@link #configure} sets up first.
+ * <p>The beans are made eagerly, so that a test's {@code @ReplaceInRegistry} replaces them. Camel makes the methods
+ * whose parameters are only settings first, then those that take such beans: so a bean takes settings and beans of
+ * the first kind only, never a bean of its own kind. Nothing here connects to the broker; {@link #configure} starts
+ * the embedded broker after the beans are made and before the first route starts.
  */
 public class HubConfiguration implements CamelConfiguration {
 
@@ -88,14 +90,21 @@ public class HubConfiguration implements CamelConfiguration {
 
     /** The broker's own connection factory (unpooled), for management requests. */
     private ActiveMQConnectionFactory artemis;
+    private JmsPoolConnectionFactory pool;
 
     /** What must happen in this order, before the first route starts: the broker, JMS on it, the users' holds. */
     @Override
     public void configure(CamelContext context) throws Exception {
         QueueNames queues = context.getRegistry().lookupByNameAndType("hubQueues", QueueNames.class);
-        ConnectionFactory connectionFactory = brokerConnection(context, queues);
-        context.getRegistry().bind("hubConnectionFactory", ConnectionFactory.class, connectionFactory);
-        context.getComponent("jms", JmsComponent.class).setConnectionFactory(connectionFactory);
+        startEmbeddedBroker(context, queues);
+        // added after the broker, so stopped before it
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                pool.stop();
+            }
+        }, true, true);
+        context.getComponent("jms", JmsComponent.class).setConnectionFactory(pool);
         restoreHolds(context.getRegistry().lookupByNameAndType("userHolds", UserHolds.class), queues);
         mountAdminApi(context);
     }
@@ -108,23 +117,23 @@ public class HubConfiguration implements CamelConfiguration {
         return new QueueNames(events, rejected, deadLetters);
     }
 
-    @BindToRegistry(lazy = true)
+    @BindToRegistry
     public HubMetrics hubMetrics(CamelContext context) {
         // Camel binds its Prometheus registry after the beans are made: looked up on first use
         return new HubMetrics(() -> context.getRegistry().findSingleByType(MeterRegistry.class));
     }
 
-    @BindToRegistry(lazy = true)
-    public SecretMasker secretMasker(@BeanInject("wootricCredentials") WootricCredentials credentials,
-            @PropertyInject("hub.broker.password") String brokerPassword, @PropertyInject("hub.webhook-secret") String webhookSecret,
-            @PropertyInject("hub.admin-token") String adminToken) {
-        return new SecretMasker(Stream.concat(credentials.secrets().stream(), Stream.of(brokerPassword, webhookSecret, adminToken))
+    @BindToRegistry
+    public SecretMasker secretMasker(@PropertyInject("wootric.client-secret") String clientSecret,
+            @PropertyInject("wootric.password") String password, @PropertyInject("hub.broker.password") String brokerPassword,
+            @PropertyInject("hub.webhook-secret") String webhookSecret, @PropertyInject("hub.admin-token") String adminToken) {
+        return new SecretMasker(Stream.of(clientSecret, password, brokerPassword, webhookSecret, adminToken)
                 .map(HubConfiguration::blankToNull).toList());
     }
 
     // --- ingress
 
-    @BindToRegistry(lazy = true)
+    @BindToRegistry
     public HttpIngress httpIngress(@PropertyInject("hub.write-keys") String writeKeys,
             @PropertyInject("hub.webhook-secret") String webhookSecret, @PropertyInject("hub.trust-proxy") boolean trustProxy) {
         WriteKeys keys = new WriteKeys(writeKeys);
@@ -134,12 +143,12 @@ public class HubConfiguration implements CamelConfiguration {
         return new HttpIngress(keys, new WebhookSignature(webhookSecret), IngressLimits.SEGMENT, trustProxy, Clock.systemUTC());
     }
 
-    @BindToRegistry(lazy = true)
+    @BindToRegistry
     public QueueIngress queueIngress() {
         return new QueueIngress(IngressLimits.SEGMENT, Clock.systemUTC());
     }
 
-    @BindToRegistry(lazy = true)
+    @BindToRegistry
     public IngressReplies ingressReplies(@BeanInject("hubMetrics") HubMetrics metrics, @BeanInject("secretMasker") SecretMasker masker,
             @PropertyInject("hub.ingress.retry-after-seconds") int retryAfterSeconds) {
         return new IngressReplies(metrics, masker, retryAfterSeconds);
@@ -147,7 +156,7 @@ public class HubConfiguration implements CamelConfiguration {
 
     // --- broker
 
-    @BindToRegistry(lazy = true)
+    @BindToRegistry
     public EventPublisher eventPublisher(@BeanInject("hubConnectionFactory") ConnectionFactory connectionFactory,
             @BeanInject("hubQueues") QueueNames queues, @BeanInject("hubMetrics") HubMetrics metrics) {
         return new EventPublisher(connectionFactory, queues, metrics);
@@ -155,7 +164,7 @@ public class HubConfiguration implements CamelConfiguration {
 
     // --- mapping
 
-    @BindToRegistry(lazy = true)
+    @BindToRegistry
     public MappingSettings mappingSettings(@PropertyInject("wootric.track.response-events") String responseEvents,
             @PropertyInject("wootric.track.decline-events") String declineEvents,
             @PropertyInject("wootric.track.survey-trigger-events") String surveyTriggerEvents,
@@ -165,39 +174,39 @@ public class HubConfiguration implements CamelConfiguration {
                 !"ignore".equalsIgnoreCase(pageMode.trim()));
     }
 
-    @BindToRegistry(lazy = true)
+    @BindToRegistry
     public IdentifyTransformer identifyTransformer(@BeanInject("hubMetrics") HubMetrics metrics) {
         return new IdentifyTransformer(metrics);
     }
 
-    @BindToRegistry(lazy = true)
+    @BindToRegistry
     public TrackTransformer trackTransformer(@BeanInject("mappingSettings") MappingSettings mapping) {
         return new TrackTransformer(mapping);
     }
 
-    @BindToRegistry(lazy = true)
+    @BindToRegistry
     public PageTransformer pageTransformer(@BeanInject("mappingSettings") MappingSettings mapping) {
         return new PageTransformer(mapping);
     }
 
-    @BindToRegistry(lazy = true)
+    @BindToRegistry
     public ScreenTransformer screenTransformer(@BeanInject("mappingSettings") MappingSettings mapping) {
         return new ScreenTransformer(mapping);
     }
 
-    @BindToRegistry(lazy = true)
+    @BindToRegistry
     public GroupTransformer groupTransformer() {
         return new GroupTransformer();
     }
 
-    @BindToRegistry(lazy = true)
+    @BindToRegistry
     public AliasTransformer aliasTransformer() {
         return new AliasTransformer();
     }
 
     // --- the Wootric API
 
-    @BindToRegistry(lazy = true)
+    @BindToRegistry
     public WootricCredentials wootricCredentials(@PropertyInject("wootric.account-token") String accountToken,
             @PropertyInject("wootric.client-id") String clientId, @PropertyInject("wootric.client-secret") String clientSecret,
             @PropertyInject("wootric.username") String username, @PropertyInject("wootric.password") String password) {
@@ -209,18 +218,18 @@ public class HubConfiguration implements CamelConfiguration {
         return credentials;
     }
 
-    @BindToRegistry(lazy = true)
-    public WootricEndpoints wootricEndpoints(@BeanInject("wootricCredentials") WootricCredentials credentials,
+    @BindToRegistry
+    public WootricEndpoints wootricEndpoints(@PropertyInject("wootric.account-token") String accountToken,
             @PropertyInject("wootric.base-url") String baseUrl, @PropertyInject("wootric.hosts.us") String us,
             @PropertyInject("wootric.hosts.eu") String eu, @PropertyInject("wootric.hosts.au") String au) {
-        WootricEndpoints endpoints = WootricEndpoints.of(blankToNull(baseUrl), credentials.accountToken(),
+        WootricEndpoints endpoints = WootricEndpoints.of(blankToNull(baseUrl), blankToNull(accountToken),
                 new WootricEndpoints.Hosts(us.trim(), eu.trim(), au.trim()));
         LOG.info("Wootric API at {} (region {})", endpoints.apiBase(), endpoints.region());
         return endpoints;
     }
 
     /** The account's budget; several hub instances share it by each taking its share. */
-    @BindToRegistry(lazy = true)
+    @BindToRegistry
     public RateLimiter wootricRateLimiter(@PropertyInject("wootric.rate-limit.per-minute") int perMinute,
             @PropertyInject("wootric.rate-limit.instances") int instances, @PropertyInject("wootric.rate-limit.window") String window,
             @PropertyInject("wootric.max-concurrent-calls") int maxConcurrent) {
@@ -228,43 +237,39 @@ public class HubConfiguration implements CamelConfiguration {
                 System::currentTimeMillis);
     }
 
-    @BindToRegistry(lazy = true)
-    public WootricClient wootricClient(CamelContext context, @BeanInject("wootricEndpoints") WootricEndpoints endpoints,
-            @BeanInject("wootricCredentials") WootricCredentials credentials, @BeanInject("hubMetrics") HubMetrics metrics) {
-        ProducerTemplate producer = context.createProducerTemplate();
-        CamelWootricTransport transport = new CamelWootricTransport(producer);
-        return new WootricClient(transport, new TokenSource(transport, endpoints, credentials, Clock.systemUTC()), endpoints, metrics);
-    }
-
     // --- delivery
 
-    @BindToRegistry(lazy = true)
-    public EndUserCache endUserCache(@BeanInject("hubMetrics") HubMetrics metrics, @PropertyInject("wootric.end-user-cache.size") int size,
+    @BindToRegistry
+    public EndUserCache endUserCache(@PropertyInject("wootric.end-user-cache.size") int size,
             @PropertyInject("wootric.end-user-cache.ttl") String ttl,
             @PropertyInject("wootric.end-user-cache.properties-freshness") String freshness) {
-        EndUserCache cache = new EndUserCache(size, HubSettings.parseDuration(ttl), HubSettings.parseDuration(freshness), Clock.systemUTC());
-        metrics.bind(cache);
-        return cache;
+        return new EndUserCache(size, HubSettings.parseDuration(ttl), HubSettings.parseDuration(freshness), Clock.systemUTC());
     }
 
-    @BindToRegistry(lazy = true)
-    public DeliveryStep deliveryStep(@BeanInject("wootricClient") WootricClient client, @BeanInject("endUserCache") EndUserCache cache,
+    /** The plan executor on the Wootric API client, which calls Wootric through the routes of deliver-wootric. */
+    @BindToRegistry
+    public DeliveryStep deliveryStep(CamelContext context, @BeanInject("wootricEndpoints") WootricEndpoints endpoints,
+            @BeanInject("wootricCredentials") WootricCredentials credentials, @BeanInject("endUserCache") EndUserCache cache,
             @BeanInject("hubMetrics") HubMetrics metrics) {
-        return new DeliveryStep(new PlanExecutor(client, cache, metrics));
+        ProducerTemplate producer = context.createProducerTemplate();
+        CamelWootricTransport transport = new CamelWootricTransport(producer);
+        TokenSource tokens = new TokenSource(transport, endpoints, credentials, Clock.systemUTC());
+        metrics.bind(cache);
+        return new DeliveryStep(new PlanExecutor(new WootricClient(transport, tokens, endpoints, metrics), cache, metrics));
     }
 
-    @BindToRegistry(lazy = true)
+    @BindToRegistry
     public UserHolds userHolds(@PropertyInject("wootric.retry.park-initial-delay") String initialDelay,
             @PropertyInject("wootric.retry.park-max-delay") String maxDelay) {
         return new UserHolds(HubSettings.parseDuration(initialDelay), HubSettings.parseDuration(maxDelay), System::currentTimeMillis);
     }
 
-    @BindToRegistry(lazy = true)
+    @BindToRegistry
     public Parking parking(@BeanInject("userHolds") UserHolds holds) {
         return new Parking(holds);
     }
 
-    @BindToRegistry(lazy = true)
+    @BindToRegistry
     public DeliveryFailures deliveryFailures(@BeanInject("hubQueues") QueueNames queues, @BeanInject("userHolds") UserHolds holds,
             @BeanInject("secretMasker") SecretMasker masker, @BeanInject("hubMetrics") HubMetrics metrics,
             @PropertyInject("wootric.retry.max-age") String maxAge) {
@@ -323,13 +328,20 @@ public class HubConfiguration implements CamelConfiguration {
         });
     }
 
-    private ConnectionFactory brokerConnection(CamelContext context, QueueNames queues) throws Exception {
-        String url = blankToNull(brokerUrl);
-        if (url == null) {
+    private void startEmbeddedBroker(CamelContext context, QueueNames queues) throws Exception {
+        if (blankToNull(brokerUrl) == null) {
             EmbeddedBroker broker = new EmbeddedBroker(Path.of(dataDir.trim()), queues, duplicateIdCacheSize, embeddedTcpPort);
             broker.start();
-            // added first, so stopped last: after the routes and the connection pool
+            // added before the pool's stop service, so stopped after it
             context.addService(broker, true, true);
+        }
+    }
+
+    /** The pooled broker connection of the routes and the publisher: in-VM to the embedded broker, or the external one. */
+    @BindToRegistry
+    public ConnectionFactory hubConnectionFactory() {
+        String url = blankToNull(brokerUrl);
+        if (url == null) {
             artemis = new ActiveMQConnectionFactory(EmbeddedBroker.VM_URL);
         } else {
             LOG.info("Using the external broker at {}", url.replaceAll("(?i)password=[^&]*", "password=****"));
@@ -340,16 +352,10 @@ public class HubConfiguration implements CamelConfiguration {
         // the publisher's asynchronous sends are confirmed by the broker only with a confirmation window: without
         // one the client would call the completion listener before the message is stored
         artemis.setConfirmationWindowSize(256 * 1024);
-        JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+        pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(artemis);
         pool.setMaxConnections(brokerMaxConnections);
         pool.setMaxSessionsPerConnection(500);
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                pool.stop();
-            }
-        }, true, true);
         return pool;
     }
 
