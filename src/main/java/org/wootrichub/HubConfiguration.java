@@ -136,7 +136,8 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("parking", new Parking(holds));
         restoreHolds(holds, queues, settings.integer("hub.holds.restore-limit", 100_000));
         registry.bind("deliveryFailures", new DeliveryFailures(queues.events(), queues.deadLetters(),
-                settings.duration("wootric.retry.max-age", "4h"), holds, masker, metrics, HubApplication.version(), clock));
+                settings.duration("wootric.retry.max-age", "4h"), holds, masker, metrics, HubApplication.version(), clock,
+                settings.duration("wootric.unknown-user.grace", null)));
     }
 
     /**
