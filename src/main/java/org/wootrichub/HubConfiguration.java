@@ -272,9 +272,9 @@ public class HubConfiguration implements CamelConfiguration {
     @BindToRegistry
     public DeliveryFailures deliveryFailures(@BeanInject("hubQueues") QueueNames queues, @BeanInject("userHolds") UserHolds holds,
             @BeanInject("secretMasker") SecretMasker masker, @BeanInject("hubMetrics") HubMetrics metrics,
-            @PropertyInject("wootric.retry.max-age") String maxAge) {
+            @PropertyInject("wootric.retry.max-age") String maxAge, @PropertyInject("wootric.unknown-user.grace") String unknownUserGrace) {
         return new DeliveryFailures(queues.events(), queues.deadLetters(), HubSettings.parseDuration(maxAge), holds, masker, metrics,
-                HubApplication.version(), Clock.systemUTC());
+                HubApplication.version(), Clock.systemUTC(), HubSettings.parseDuration(unknownUserGrace));
     }
 
     // --- in order, from configure()

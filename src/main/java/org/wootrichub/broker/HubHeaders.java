@@ -44,6 +44,11 @@ public final class HubHeaders {
     public static final String FIRST_FAILURE_AT = "hubFirstFailureAt";
     /** When the latest failure happened (ISO-8601). */
     public static final String LAST_FAILURE_AT = "hubLastFailureAt";
+    /**
+     * When the event was first found to be for a user Wootric does not know yet (ISO-8601): the start of
+     * wootric.unknown-user.grace, while it waits for the user's identify.
+     */
+    public static final String USER_UNKNOWN_SINCE = "hubUserUnknownSince";
     /** Why the event is parked, rejected (segment.rejected) or dead-lettered (wootric.dlq). */
     public static final String REASON = "hubReason";
 

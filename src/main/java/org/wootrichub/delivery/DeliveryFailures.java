@@ -31,9 +31,14 @@ public class DeliveryFailures {
     private final HubMetrics metrics;
     private final String hubVersion;
     private final Clock clock;
+    private final Duration unknownUserGrace;
+
+    /** The first wait of an event whose user is not known yet; it doubles up to {@link #UNKNOWN_USER_MAX_WAIT}. */
+    static final Duration UNKNOWN_USER_FIRST_WAIT = Duration.ofSeconds(2);
+    static final Duration UNKNOWN_USER_MAX_WAIT = Duration.ofMinutes(1);
 
     public DeliveryFailures(String ingestQueue, String deadLetterQueue, Duration maxAge, UserHolds holds,
-            SecretMasker masker, HubMetrics metrics, String hubVersion, Clock clock) {
+            SecretMasker masker, HubMetrics metrics, String hubVersion, Clock clock, Duration unknownUserGrace) {
         this.ingestQueue = ingestQueue;
         this.deadLetterQueue = deadLetterQueue;
         this.maxAge = maxAge;
@@ -42,6 +47,42 @@ public class DeliveryFailures {
         this.metrics = metrics;
         this.hubVersion = hubVersion;
         this.clock = clock;
+        this.unknownUserGrace = unknownUserGrace;
+    }
+
+    /**
+     * An event for a user Wootric does not know yet ({@link UserNotYetKnown}): park it without a hold (its user's
+     * later events, among them the identify that creates the user, may pass it), a few seconds at first, doubling,
+     * until wootric.unknown-user.grace after it was first seen. After the grace, survey data is dead-lettered
+     * end_user_not_found and a property update is skipped (counted). Sets the next queue, or none when skipped.
+     */
+    public void waitForUser(Exchange exchange) {
+        Throwable failure = caught(exchange);
+        Message message = exchange.getMessage();
+        Instant now = clock.instant();
+        Instant since = instantHeader(message, HubHeaders.USER_UNKNOWN_SINCE, now);
+        message.setHeader(HubHeaders.USER_UNKNOWN_SINCE, since.toString());
+        Instant graceEnds = since.plus(unknownUserGrace);
+        if (!now.isBefore(graceEnds)) {
+            if (failure instanceof UserNotYetKnown unknown && !unknown.surveyData()) {
+                metrics.skipped(type(exchange), UserNotYetKnown.REASON);
+                LOG.info("{} event {}: no Wootric end user after {}; skipped", type(exchange), Parking.messageId(exchange), unknownUserGrace);
+            } else {
+                message.setHeader(HubHeaders.FIRST_FAILURE_AT, since.toString());
+                prepareDeadLetter(exchange, UserNotYetKnown.REASON, failure);
+            }
+            return;
+        }
+        int parked = intHeader(message, HubHeaders.PARKED_COUNT) + 1;
+        long wait = Math.min(UNKNOWN_USER_FIRST_WAIT.toMillis() << Math.min(parked - 1, 20), UNKNOWN_USER_MAX_WAIT.toMillis());
+        long deliverAt = Math.min(now.toEpochMilli() + wait, graceEnds.toEpochMilli());
+        message.setHeader(HubHeaders.PARKED_COUNT, parked);
+        message.setHeader(HubHeaders.REASON, UserNotYetKnown.REASON);
+        Parking.parkWithoutHold(exchange, deliverAt, "#wait-" + parked);
+        exchange.setProperty(HubHeaders.NEXT_QUEUE, ingestQueue);
+        metrics.parked(type(exchange), "user_not_yet_known");
+        LOG.debug("{} event {} waits {} ms for its user's identify (wait {})", type(exchange), Parking.messageId(exchange),
+                deliverAt - now.toEpochMilli(), parked);
     }
 
     /** After a permanent failure: headers of the dead letter; the body stays the original event. */

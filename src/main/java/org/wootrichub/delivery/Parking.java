@@ -65,6 +65,21 @@ public class Parking {
 
     /** Marks the exchange's event for the ingest queue at the admission's time, with its place in the hold. */
     static void park(Exchange exchange, UserHolds.Admission admission) {
+        schedule(exchange, admission.deliverAt(), "#park-" + admission.round() + "-" + admission.seq());
+        exchange.getMessage().setHeader(HubHeaders.HOLD_PLACE, admission.seq());
+        exchange.getMessage().setHeader(HubHeaders.HOLD_ROUND, admission.round());
+        exchange.setProperty(HubHeaders.PARKED_NOW, true);
+    }
+
+    /**
+     * Marks the exchange's event for the ingest queue at the given time, in no hold: the user's later events are
+     * not held back by it, and its place in a hold (if it had one) is released when the delivery finishes.
+     */
+    static void parkWithoutHold(Exchange exchange, long deliverAt, String duplicateSuffix) {
+        schedule(exchange, deliverAt, duplicateSuffix);
+    }
+
+    private static void schedule(Exchange exchange, long deliverAt, String duplicateSuffix) {
         Message message = exchange.getMessage();
         String user = userKey(exchange);
         if (user != null) {
@@ -76,12 +91,9 @@ public class Parking {
             // an event parked by the previous version is written again with this version's names
             message.removeHeader(hold);
         }
-        message.setHeader(HubHeaders.HOLD_PLACE, admission.seq());
-        message.setHeader(HubHeaders.HOLD_ROUND, admission.round());
-        message.setHeader(HubHeaders.SCHEDULED_DELIVERY, admission.deliverAt());
+        message.setHeader(HubHeaders.SCHEDULED_DELIVERY, deliverAt);
         // a new duplicate id per parking: the broker would otherwise drop the parked copy as a duplicate
-        message.setHeader(HubHeaders.DUPLICATE_ID, messageId(exchange) + "#park-" + admission.round() + "-" + admission.seq());
-        exchange.setProperty(HubHeaders.PARKED_NOW, true);
+        message.setHeader(HubHeaders.DUPLICATE_ID, messageId(exchange) + duplicateSuffix);
     }
 
     static String messageId(Exchange exchange) {

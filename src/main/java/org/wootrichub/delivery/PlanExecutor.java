@@ -1,6 +1,7 @@
 package org.wootrichub.delivery;
 
 import org.wootrichub.wootric.TransientFailure;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.wootrichub.observe.HubMetrics;
 import org.wootrichub.mapping.WootricPlan.AliasPlan;
@@ -10,6 +11,7 @@ import org.wootrichub.mapping.EndUserCall;
 import org.wootrichub.mapping.EndUserKey;
 import org.wootrichub.mapping.EndUserProfile;
 import org.wootrichub.mapping.WootricPlan;
+import org.wootrichub.wootric.AlreadyTaken;
 import org.wootrichub.wootric.EndUser;
 import org.wootrichub.wootric.PermanentFailure;
 import org.wootrichub.wootric.WootricClient;
@@ -65,6 +67,10 @@ public class PlanExecutor {
         EndUser user = remembered != null ? remembered : lookup(key);
         if (user == null) {
             if (plan.profile() == null || plan.profile().email() == null) {
+                if (key.externalId() != null && !"identify".equals(plan.eventType())) {
+                    // probably ahead of the identify that creates the end user: it waits for it
+                    throw new UserNotYetKnown(!plan.calls().isEmpty());
+                }
                 if (plan.skipReasonWhenUnresolved() != null) {
                     metrics.skipped(plan.eventType(), plan.skipReasonWhenUnresolved());
                     return false;
@@ -77,10 +83,19 @@ public class PlanExecutor {
             user = update(user, plan.profile(), remembered != null);
         }
         for (EndUserCall call : plan.calls()) {
-            if (!client.callOn(user.id(), call.method(), call.subPath(), call.form())) {
+            Map<String, String> form = call.form();
+            if (call.endUserProperties() != null) {
+                user = withCurrentProperties(user, remembered != null);
+                Map<String, String> merged = EndUserProfile.merged(user.properties(), call.endUserProperties());
+                form = new LinkedHashMap<>(form);
+                for (Map.Entry<String, String> property : merged.entrySet()) {
+                    form.put("end_user[properties][" + property.getKey() + "]", property.getValue());
+                }
+                user = user.withProperties(merged);
+            }
+            if (!client.callOn(user.id(), call.method(), call.subPath(), form)) {
                 throw gone(remembered != null, call.method() + " /v1/end_users/{id}" + call.subPath());
             }
-            user = user.with(endUserProperties(call.form()));
         }
         cache.put(key.userKey(), user);
         return true;
@@ -102,37 +117,85 @@ public class PlanExecutor {
         return key.email() == null ? null : client.findByEmail(key.email());
     }
 
+    /**
+     * Creates the end user. An "already been taken" answer is told apart by its field: the email (another writer
+     * was faster) → update the end user that has it; the external id → update the end user that has it; only the
+     * phone number → create again without it (a warning).
+     */
     private EndUser createOrRecover(EndUserPlan plan) {
         EndUserProfile profile = plan.profile();
         Map<String, String> form = profile.createForm();
-        EndUser created = client.create(form);
-        if (created != null) {
-            // what we sent is what it holds now, whatever the create answer echoes
-            return new EndUser(created.id(), profile.email(), profile.externalId(), Map.of(), true).with(form);
+        while (true) {
+            try {
+                EndUser created = client.create(form);
+                // what we sent is what it holds now, whatever the create answer echoes
+                return new EndUser(created.id(), profile.email(), profile.externalId(), Map.of(), true).with(form);
+            } catch (AlreadyTaken taken) {
+                if (taken.fields().contains(AlreadyTaken.Field.EMAIL)) {
+                    return updateTaken(client.findByEmail(profile.email()), profile, taken, "email");
+                }
+                if (taken.fields().contains(AlreadyTaken.Field.EXTERNAL_ID)) {
+                    return updateTaken(client.findByExternalId(profile.externalId()), profile, taken, "external id");
+                }
+                form = withoutTaken(form, taken, plan.eventType());
+            }
         }
-        // Another writer created the same email between our lookup and our create: update that end user instead.
-        EndUser existing = client.findByEmail(profile.email());
+    }
+
+    private EndUser updateTaken(EndUser existing, EndUserProfile profile, AlreadyTaken taken, String field) {
         if (existing == null) {
-            throw new TransientFailure("email_taken_not_found", "Wootric says the email is taken but the lookup finds nobody",
-                    422, null, "GET /v1/end_users/{id}", null);
+            throw new TransientFailure("taken_not_found", "Wootric says the " + field + " is taken but the lookup finds nobody",
+                    422, taken.responseBody(), taken.operation(), null);
         }
         return update(existing, profile, false);
     }
 
+    /**
+     * Updates the end user with the merged property set. A field Wootric says is already taken by another end
+     * user (email, phone number, external id) is left out and the update sent again, with a warning: the other
+     * properties are still delivered.
+     */
     private EndUser update(EndUser user, EndUserProfile profile, boolean remembered) {
-        EndUser current = user;
-        if (!current.propertiesKnown() && !profile.properties().isEmpty()) {
-            // the remembered properties are too old to merge into: read the current set first
-            current = client.findById(user.id());
-            if (current == null) {
-                throw gone(remembered, "GET /v1/end_users/{id}");
+        EndUser current = profile.properties().isEmpty() ? user : withCurrentProperties(user, remembered);
+        Map<String, String> form = profile.updateForm(current);
+        while (true) {
+            try {
+                if (!client.update(current.id(), form)) {
+                    throw gone(remembered, "PUT /v1/end_users/{id}");
+                }
+                EndUser updated = current.with(form);
+                // a property set to null is gone from the merged set, and so from the remembered one
+                return updated.withProperties(EndUserProfile.merged(updated.properties(), profile.properties()));
+            } catch (AlreadyTaken taken) {
+                form = withoutTaken(form, taken, "update");
             }
         }
-        Map<String, String> form = profile.updateForm(current);
-        if (!client.update(current.id(), form)) {
-            throw gone(remembered, "PUT /v1/end_users/{id}");
+    }
+
+    /** The form without the fields Wootric says are taken (each counted as a warning); rethrows when none is left out. */
+    private Map<String, String> withoutTaken(Map<String, String> form, AlreadyTaken taken, String type) {
+        Map<String, String> without = new LinkedHashMap<>(form);
+        for (AlreadyTaken.Field field : taken.fields()) {
+            if (without.remove(field.formKey()) != null) {
+                metrics.mappingWarning(type, field.formKey() + "_taken");
+            }
         }
-        return current.with(form);
+        if (without.size() == form.size()) {
+            throw taken;
+        }
+        return without;
+    }
+
+    /** The end user with its current properties: read again when the remembered ones are too old to merge into. */
+    private EndUser withCurrentProperties(EndUser user, boolean remembered) {
+        if (user.propertiesKnown()) {
+            return user;
+        }
+        EndUser current = client.findById(user.id());
+        if (current == null) {
+            throw gone(remembered, "GET /v1/end_users/{id}");
+        }
+        return current;
     }
 
     private void alias(AliasPlan plan) {
@@ -164,16 +227,5 @@ public class PlanExecutor {
             return new StaleEndUser();
         }
         return new TransientFailure("end_user_gone", "the end user disappeared during delivery", 404, null, operation, null);
-    }
-
-    /** end_user[properties][k] fields of a response or decline, as properties[k], to keep the remembered set right. */
-    private static Map<String, String> endUserProperties(Map<String, String> form) {
-        Map<String, String> properties = new java.util.LinkedHashMap<>();
-        form.forEach((k, v) -> {
-            if (k.startsWith("end_user[properties][") && k.endsWith("]")) {
-                properties.put("properties[" + k.substring(21, k.length() - 1) + "]", v);
-            }
-        });
-        return properties;
     }
 }

@@ -14,8 +14,12 @@ public class GroupTransformer {
         properties.put("group_id", SegmentJson.text(event, "groupId"));
         JsonNode traits = SegmentJson.object(event, "traits");
         if (traits != null) {
-            traits.fields().forEachRemaining(trait ->
-                    PropertyRules.put(properties, "group_" + PropertyRules.sanitiseKey(trait.getKey()), trait.getValue()));
+            traits.fields().forEachRemaining(trait -> {
+                String key = PropertyRules.sanitiseKey(trait.getKey());
+                if (!key.isEmpty()) {
+                    PropertyRules.put(properties, "group_" + key, trait.getValue());
+                }
+            });
         }
         // a group's traits describe the company (traits.email is its email, not the user's): only context.traits counts
         String email = SegmentJson.text(EventFields.contextTraits(event), "email");

@@ -29,19 +29,25 @@ public class IdentifyTransformer {
         }
 
         String userId = SegmentJson.text(event, "userId");
-        // an empty traits.email must not hide the one in context.traits
-        String email = SegmentJson.text(traits, "email");
+        // an empty traits.email must not hide the one in context.traits; a userId that is an email is the email
+        String email = ReservedTraits.text(traits, "email");
         if (email == null) {
-            email = SegmentJson.text(contextTraits, "email");
+            email = ReservedTraits.text(contextTraits, "email");
+        }
+        if (email == null) {
+            email = EventFields.userIdEmail(event);
         }
         Long createdAt = externalCreatedAt(merged);
-        Map<String, String> properties = PropertyRules.toProperties(merged, EventFields.NOT_PROPERTIES);
-        EndUserProfile profile = new EndUserProfile(email, userId, createdAt, SegmentJson.text(merged, "phone"), properties);
+        Map<String, String> properties = PropertyRules.toProperties(merged, ReservedTraits.NOT_PROPERTIES);
+        EndUserProfile profile = new EndUserProfile(email, userId, createdAt, ReservedTraits.text(merged, "phone"), properties);
         return new WootricPlan.EndUserPlan("identify", EventFields.key(event, email), profile, true, List.of(), null);
     }
 
     private Long externalCreatedAt(JsonNode traits) {
-        JsonNode value = traits.hasNonNull("createdAt") ? traits.get("createdAt") : traits.get("created");
+        JsonNode value = ReservedTraits.value(traits, "createdAt");
+        if (value == null) {
+            value = ReservedTraits.value(traits, "created");
+        }
         if (value == null || value.isNull()) {
             return null;
         }

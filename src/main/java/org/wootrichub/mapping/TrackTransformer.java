@@ -32,9 +32,9 @@ public class TrackTransformer {
         EndUserProfile creatable = EventFields.creatableProfile(event, email, traitProperties);
         return switch (kind(event, name)) {
             case RESPONSE -> new WootricPlan.EndUserPlan("track", key, creatable, false,
-                    List.of(new EndUserCall("POST", "/responses", responseForm(event, traitProperties))), null);
+                    List.of(new EndUserCall("POST", "/responses", responseForm(event), traitProperties)), null);
             case DECLINE -> new WootricPlan.EndUserPlan("track", key, creatable, false,
-                    List.of(new EndUserCall("POST", "/declines", declineForm(event, traitProperties))), null);
+                    List.of(new EndUserCall("POST", "/declines", declineForm(event), traitProperties)), null);
             case SURVEY_TRIGGER -> new WootricPlan.EndUserPlan("track", key, creatable, false,
                     List.of(new EndUserCall("PUT", "/settings", Map.of(isMobile(event) ? "force_mobile_survey" : "force_web_survey", "true"))), null);
             case OTHER -> settings.recordOtherEvents()
@@ -58,7 +58,7 @@ public class TrackTransformer {
         return Kind.OTHER;
     }
 
-    /** integrations.Wootric.eventType (or under wootric, WOOTRIC, InMoment, in any case), lower case, or null. */
+    /** integrations.Wootric.eventType (or under any catalog name of the destination, in any case), lower case, or null. */
     static String integrationEventType(JsonNode event) {
         ObjectNode integrations = SegmentJson.object(event, "integrations");
         if (integrations == null) {
@@ -67,8 +67,7 @@ public class TrackTransformer {
         Iterator<Map.Entry<String, JsonNode>> fields = integrations.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
-            String integration = field.getKey().toLowerCase(Locale.ROOT);
-            if ((integration.equals("wootric") || integration.equals("inmoment")) && field.getValue().isObject()) {
+            if (IntegrationsFilter.namesWootric(field.getKey()) && field.getValue().isObject()) {
                 String eventType = SegmentJson.text(field.getValue(), "eventType");
                 if (eventType != null) {
                     return eventType.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
@@ -78,24 +77,22 @@ public class TrackTransformer {
         return null;
     }
 
-    private Map<String, String> responseForm(JsonNode event, Map<String, String> traitProperties) {
+    private Map<String, String> responseForm(JsonNode event) {
         ObjectNode properties = EventFields.properties(event);
         Map<String, String> form = new LinkedHashMap<>();
         form.put("score", Integer.toString(score(properties)));
         String text = SegmentJson.text(properties, "text");
         putIfPresent(form, "text", text != null ? text : SegmentJson.text(properties, "feedbackText"));
         putIfPresent(form, "ip_address", SegmentJson.text(EventFields.context(event), "ip"));
-        putIfPresent(form, "origin_url", originUrl(event));
-        form.put("created_at", Long.toString(EventFields.eventSeconds(event)));
-        traitProperties.forEach((k, v) -> form.put("end_user[properties][" + k + "]", v));
+        form.putAll(declineForm(event));
         return form;
     }
 
-    private Map<String, String> declineForm(JsonNode event, Map<String, String> traitProperties) {
+    /** origin_url and created_at (a response's too); the end user's properties are added by the executor. */
+    private Map<String, String> declineForm(JsonNode event) {
         Map<String, String> form = new LinkedHashMap<>();
-        putIfPresent(form, "origin_url", originUrl(event));
+        form.put("origin_url", originUrl(event));
         form.put("created_at", Long.toString(EventFields.eventSeconds(event)));
-        traitProperties.forEach((k, v) -> form.put("end_user[properties][" + k + "]", v));
         return form;
     }
 
@@ -127,9 +124,17 @@ public class TrackTransformer {
         return score;
     }
 
-    private static String originUrl(JsonNode event) {
-        String url = SegmentJson.text(SegmentJson.object(EventFields.context(event), "page"), "url");
-        return url != null ? url : SegmentJson.text(EventFields.properties(event), "url");
+    /** context.page.url, else properties.url, else context.app.namespace (a mobile app), else "": always sent. */
+    static String originUrl(JsonNode event) {
+        ObjectNode context = EventFields.context(event);
+        String url = SegmentJson.text(SegmentJson.object(context, "page"), "url");
+        if (url == null) {
+            url = SegmentJson.text(EventFields.properties(event), "url");
+        }
+        if (url == null) {
+            url = SegmentJson.text(SegmentJson.object(context, "app"), "namespace");
+        }
+        return url == null ? "" : url;
     }
 
     static boolean isMobile(JsonNode event) {

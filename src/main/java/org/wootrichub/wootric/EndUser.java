@@ -48,4 +48,9 @@ public record EndUser(String id, String email, String externalId, Map<String, St
         String newExternalId = form.getOrDefault("external_id", externalId);
         return new EndUser(id, newEmail, newExternalId, merged, propertiesKnown);
     }
+
+    /** The end user with exactly these properties. */
+    public EndUser withProperties(Map<String, String> current) {
+        return new EndUser(id, email, externalId, new LinkedHashMap<>(current), propertiesKnown);
+    }
 }

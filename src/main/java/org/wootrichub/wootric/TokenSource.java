@@ -44,6 +44,18 @@ public class TokenSource {
         }
     }
 
+    /**
+     * The token endpoint refused the credentials (also a 404 or a 200 with an error: a wrong account token). The
+     * message names the account token, which is no secret, so the operator knows what to check.
+     */
+    private PermanentFailure refused(WootricAnswer answer) {
+        String account = credentials.accountToken() == null || credentials.accountToken().isBlank()
+                ? "no account token (WOOTRIC_ACCOUNT_TOKEN)" : "account token " + credentials.accountToken();
+        return new PermanentFailure("auth_failed", "the token endpoint refused the credentials (" + answer.status()
+                + "); check the " + account + " and the client id and secret", answer.status(),
+                AnswerClassifier.truncate(answer.body()), OPERATION);
+    }
+
     private void fetch() {
         if (!credentials.configured()) {
             throw PermanentFailure.of("auth_failed", "no Wootric credentials configured (WOOTRIC_CLIENT_ID/WOOTRIC_CLIENT_SECRET)");
@@ -51,9 +63,8 @@ public class TokenSource {
         WootricAnswer answer = transport.send("POST", endpoints.tokenUrl(), credentials.tokenQuery(),
                 FormEncoding.encode(credentials.tokenForm()), null, false);
         if (!answer.ok()) {
-            DeliveryFailure failure = answer.status() == 400 || answer.status() == 401 || answer.status() == 403
-                    ? new PermanentFailure("auth_failed", "the token endpoint refused the credentials (" + answer.status() + ")",
-                            answer.status(), AnswerClassifier.truncate(answer.body()), OPERATION)
+            DeliveryFailure failure = answer.status() == 400 || answer.status() == 401 || answer.status() == 403 || answer.status() == 404
+                    ? refused(answer)
                     : AnswerClassifier.failureFor(answer, OPERATION);
             LOG.warn("Wootric token request failed: {}", failure.getMessage());
             throw failure;
@@ -63,6 +74,12 @@ public class TokenSource {
             body = SegmentJson.parse(answer.body());
         } catch (IllegalArgumentException e) {
             throw new TransientFailure("wootric_unavailable", "the token endpoint answered no JSON", answer.status(), null, OPERATION, e);
+        }
+        if (body.has("error")) {
+            // a 200 with {"error": ...}: Wootric's answer to a wrong account token
+            PermanentFailure failure = refused(answer);
+            LOG.warn("Wootric token request failed: {}", failure.getMessage());
+            throw failure;
         }
         String accessToken = SegmentJson.text(body, "access_token");
         if (accessToken == null) {

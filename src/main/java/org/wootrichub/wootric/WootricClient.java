@@ -1,6 +1,9 @@
 package org.wootrichub.wootric;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import org.wootrichub.observe.HubMetrics;
 import org.wootrichub.event.SegmentJson;
 
@@ -31,13 +34,10 @@ public class WootricClient {
         return lookup(new WootricRequest("GET", "/end_users/" + FormEncoding.pathSegment(email), "lookup_by_email=true", null));
     }
 
-    /** Creates an end user; returns null when Wootric says the email is already taken. */
+    /** Creates an end user; throws {@link AlreadyTaken} when Wootric says a unique field is already taken. */
     public EndUser create(Map<String, String> form) {
         WootricRequest request = new WootricRequest("POST", "/end_users", null, form);
         WootricAnswer answer = call(request);
-        if (!answer.ok() && answer.body() != null && answer.body().contains("already been taken")) {
-            return null;
-        }
         requireOk(answer, request);
         EndUser created = EndUser.fromJson(parseOrNull(answer.body()));
         if (created == null) {
@@ -63,13 +63,18 @@ public class WootricClient {
         return true;
     }
 
+    /**
+     * A lookup: 404 is not found, and so is a 200 whose body holds no end user (an {@code error_list}, an empty
+     * array), as Wootric answers some lookups.
+     */
     private EndUser lookup(WootricRequest request) {
         WootricAnswer answer = call(request);
         if (answer.status() == 404) {
             return null;
         }
         requireOk(answer, request);
-        return EndUser.fromJson(parseOrNull(answer.body()));
+        JsonNode body = parseOrNull(answer.body());
+        return body == null || body.has("error_list") ? null : EndUser.fromJson(body);
     }
 
     /**
@@ -107,12 +112,22 @@ public class WootricClient {
     }
 
     private static void requireOk(WootricAnswer answer, WootricRequest request) {
+        if (answer.status() == 422) {
+            Set<AlreadyTaken.Field> taken = AlreadyTaken.takenFields(answer.body());
+            if (!taken.isEmpty() || "POST /v1/end_users".equals(request.operation()) && answer.body() != null
+                    && answer.body().contains("already been taken")) {
+                // a create's "already been taken" that names no field we know is the email race, as before
+                throw new AlreadyTaken(taken.isEmpty() ? EnumSet.of(AlreadyTaken.Field.EMAIL) : taken,
+                        request.operation() + " answered 422: " + taken + " already taken", 422,
+                        AnswerClassifier.truncate(answer.body()), request.operation());
+            }
+        }
         if (!answer.ok()) {
             throw AnswerClassifier.failureFor(answer, request.operation());
         }
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode parseOrNull(String body) {
+    private static JsonNode parseOrNull(String body) {
         try {
             return body == null || body.isBlank() ? null : SegmentJson.parse(body);
         } catch (IllegalArgumentException e) {

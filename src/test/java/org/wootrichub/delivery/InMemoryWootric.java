@@ -30,6 +30,25 @@ public final class InMemoryWootric implements WootricTransport {
     private final List<JsonNode> racing = new ArrayList<>();
     private int nextId = 1000;
     private int tokens;
+    private String lookupMiss = "404";
+    private String takenShape = "errors-array";
+
+    /**
+     * How a lookup that finds nobody is answered: "404" (default), "error_list" (200 with {"error_list": [...]}) or
+     * "empty_array" (200 with []).
+     */
+    public void lookupMissAnswer(String shape) {
+        lookupMiss = shape;
+    }
+
+    /**
+     * The shape of a 422 "already been taken" answer, as Rails writes it: "errors-array" (default,
+     * {"errors": ["Email has already been taken"]}), "errors-object" ({"errors": {"email": ["has already been
+     * taken"]}}), "fields" ({"email": ["has already been taken"]}) or "text" (Validation failed: Email has ...).
+     */
+    public void takenAnswer(String shape) {
+        takenShape = shape;
+    }
 
     public static WootricEndpoints endpoints() {
         return WootricEndpoints.of(BASE, "NPS-test");
@@ -91,12 +110,22 @@ public final class InMemoryWootric implements WootricTransport {
                 racing.forEach(this::add);
                 racing.clear();
             }
+            if (query != null && lookupMiss.equals("error_list")) {
+                return new WootricAnswer(200, "{\"error_list\":[{\"message\":\"End user not found\"}]}", Map.of());
+            }
+            if (query != null && lookupMiss.equals("empty_array")) {
+                return new WootricAnswer(200, "[]", Map.of());
+            }
             return new WootricAnswer(404, "{\"error\":\"not found\"}", Map.of());
         }
         if (parts.length == 4 && method.equals("GET")) {
             return ok(200, user);
         }
         if (parts.length == 4 && method.equals("PUT")) {
+            WootricAnswer taken = taken(form, user);
+            if (taken != null) {
+                return taken;
+            }
             apply(user, form);
             return ok(200, user);
         }
@@ -104,9 +133,9 @@ public final class InMemoryWootric implements WootricTransport {
     }
 
     private WootricAnswer create(Map<String, String> form) {
-        String email = form.get("email");
-        if (email != null && find("email", email) != null) {
-            return new WootricAnswer(422, "{\"errors\":[\"Email has already been taken\"]}", Map.of());
+        WootricAnswer taken = taken(form, null);
+        if (taken != null) {
+            return taken;
         }
         ObjectNode user = SegmentJson.MAPPER.createObjectNode().put("id", Integer.toString(nextId++));
         user.putObject("properties");
@@ -124,6 +153,31 @@ public final class InMemoryWootric implements WootricTransport {
                 user.put(k, v);
             }
         });
+    }
+
+    /** Wootric's 422 when a unique field of the form is held by another end user than {@code self}; else null. */
+    private WootricAnswer taken(Map<String, String> form, ObjectNode self) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("email", "Email");
+        labels.put("external_id", "External");
+        labels.put("phone_number", "Phone number");
+        List<String> taken = new ArrayList<>();
+        labels.forEach((field, label) -> {
+            ObjectNode holder = form.get(field) == null ? null : find(field, form.get(field));
+            if (holder != null && holder != self) {
+                taken.add(field);
+            }
+        });
+        if (taken.isEmpty()) {
+            return null;
+        }
+        String body = switch (takenShape) {
+            case "errors-object" -> "{\"errors\":{" + String.join(",", taken.stream().map(f -> "\"" + f + "\":[\"has already been taken\"]").toList()) + "}}";
+            case "fields" -> "{" + String.join(",", taken.stream().map(f -> "\"" + f + "\":[\"has already been taken\"]").toList()) + "}";
+            case "text" -> "Validation failed: " + String.join(", ", taken.stream().map(f -> labels.get(f) + " has already been taken").toList());
+            default -> "{\"errors\":[" + String.join(",", taken.stream().map(f -> "\"" + labels.get(f) + " has already been taken\"").toList()) + "]}";
+        };
+        return new WootricAnswer(422, body, Map.of());
     }
 
     private ObjectNode find(String field, String value) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -44,11 +45,17 @@ import org.wootrichub.wootric.WootricEndpoints;
  *               "otherEvents": "record|ignore", "pageMode": "record|ignore"},      (optional)
  *  "endUsers": [{"id": "7", "email": "...", "external_id": "...", "properties": {...}}],  (optional)
  *  "racingEndUsers": [{...}],  (optional: created by another writer right after the hub's lookup by email misses)
+ *  "lookupMiss": "404" | "error_list" | "empty_array",  (optional: how Wootric answers a lookup that finds nobody)
+ *  "takenAnswer": "errors-array" | "errors-object" | "fields" | "text",  (optional: the shape of "already been taken")
  *  "event": {...},
  *  "requests": [{"method": "GET", "path": "/v1/end_users/u1?lookup_by_external_id=true"},
  *               {"method": "PUT", "path": "/v1/end_users/7", "form": {"properties[plan]": "pro"}}],
- *  "outcome": "delivered" | "skipped:REASON" | "dead_letter:REASON"}
+ *  "outcome": "delivered" | "skipped:REASON" | "dead_letter:REASON"
+ *             | "waits:survey_data" | "waits:property_update",   (the user is not known yet: parked until the grace)
+ *  "warnings": ["REASON", ...]}  (optional: mapping warnings counted)
  * </pre>
+ *
+ * Every form key the hub sends must be one Wootric (Rails) reads as the field or property it means.
  */
 class MappingFixturesTest {
 
@@ -64,12 +71,18 @@ class MappingFixturesTest {
         return all.stream();
     }
 
+    /** The form keys Wootric reads as one field or one property: no stray brackets, no empty names. */
+    static final Pattern FORM_KEY = Pattern.compile(
+            "^(email|external_id|external_created_at|phone_number|last_surveyed|properties\\[[^\\[\\]]+\\]|end_user\\[properties\\]\\[[^\\[\\]]+\\]|[a-z_]+)$");
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
     void hubMakesExactlyTheExpectedWootricRequests(String name, JsonNode fixture) {
         InMemoryWootric wootric = new InMemoryWootric();
         fixture.path("endUsers").forEach(wootric::add);
         fixture.path("racingEndUsers").forEach(wootric::addWhenEmailLookupMisses);
+        wootric.lookupMissAnswer(fixture.path("lookupMiss").asText("404"));
+        wootric.takenAnswer(fixture.path("takenAnswer").asText("errors-array"));
         HubMetrics metrics = HubMetrics.inMemory();
         WootricEndpoints endpoints = InMemoryWootric.endpoints();
         WootricClient client = new WootricClient(wootric, new TokenSource(wootric, endpoints,
@@ -81,7 +94,10 @@ class MappingFixturesTest {
         String outcome = fixture.get("outcome").asText();
 
         Runnable run = () -> executor.execute(transformer(type, settings(fixture.path("settings")), metrics).apply(event));
-        if (outcome.startsWith("dead_letter:")) {
+        if (outcome.startsWith("waits:")) {
+            assertThatThrownBy(run::run).isInstanceOf(UserNotYetKnown.class)
+                    .extracting(e -> ((UserNotYetKnown) e).surveyData()).isEqualTo(outcome.equals("waits:survey_data"));
+        } else if (outcome.startsWith("dead_letter:")) {
             assertThatThrownBy(run::run).isInstanceOf(PermanentFailure.class)
                     .extracting(e -> ((PermanentFailure) e).reason()).isEqualTo(outcome.substring(12));
         } else {
@@ -101,6 +117,12 @@ class MappingFixturesTest {
             expected.add(new InMemoryWootric.Recorded(request.get("method").asText(), request.get("path").asText(), form));
         }
         assertThat(wootric.requests()).as("Wootric requests").containsExactlyElementsOf(expected);
+        for (InMemoryWootric.Recorded request : wootric.requests()) {
+            assertThat(request.form().keySet()).as("form keys of " + request.path()).allMatch(k -> FORM_KEY.matcher(k).matches());
+        }
+        for (JsonNode warning : fixture.path("warnings")) {
+            assertThat(metrics.count("hub.mapping.warnings", "reason", warning.asText())).as("warning " + warning).isEqualTo(1);
+        }
     }
 
     static java.util.function.Function<JsonNode, WootricPlan> transformer(String type, MappingSettings settings, HubMetrics metrics) {

@@ -210,11 +210,11 @@ class PlanExecutorTest {
     void aKnownUsersSecondResponseCostsOneRequest() {
         response(9);
         assertThat(newRequests()).containsExactly(LOOKUP_U2,
-                request("POST", "/v1/end_users/7/responses", "score", "9", "created_at", "1714557600"));
+                request("POST", "/v1/end_users/7/responses", "score", "9", "origin_url", "", "created_at", "1714557600", "end_user[properties][plan]", "free"));
 
         response(10);
         assertThat(newRequests()).containsExactly(
-                request("POST", "/v1/end_users/7/responses", "score", "10", "created_at", "1714557600"));
+                request("POST", "/v1/end_users/7/responses", "score", "10", "origin_url", "", "created_at", "1714557600", "end_user[properties][plan]", "free"));
         assertThat(delivered()).isEqualTo(2);
     }
 
@@ -239,9 +239,9 @@ class PlanExecutorTest {
         response(10);
 
         assertThat(newRequests()).containsExactly(
-                request("POST", "/v1/end_users/7/responses", "score", "10", "created_at", "1714557600"),
+                request("POST", "/v1/end_users/7/responses", "score", "10", "origin_url", "", "created_at", "1714557600", "end_user[properties][plan]", "free"),
                 LOOKUP_U2,
-                request("POST", "/v1/end_users/8/responses", "score", "10", "created_at", "1714557600"));
+                request("POST", "/v1/end_users/8/responses", "score", "10", "origin_url", "", "created_at", "1714557600"));
     }
 
     // ---------------------------------------------------------------- skips and aliases

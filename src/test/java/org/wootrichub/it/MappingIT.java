@@ -1,6 +1,7 @@
 package org.wootrichub.it;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -10,6 +11,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import jakarta.jms.TextMessage;
 import java.time.Duration;
@@ -26,7 +28,9 @@ class MappingIT extends SharedHubIT {
 
     @BeforeAll
     static void start() throws Exception {
-        startHub("mapping", Map.of("WOOTRIC_TRACK_SURVEY_TRIGGER_EVENTS", "Checkout Completed, Onboarding Done"));
+        // a short grace for unknown users, so that the test of its end fits the wait
+        startHub("mapping", Map.of("WOOTRIC_TRACK_SURVEY_TRIGGER_EVENTS", "Checkout Completed, Onboarding Done",
+                "WOOTRIC_UNKNOWN_USER_GRACE", "10s"));
     }
 
     /** An end user Wootric already has, found by external id, that accepts updates, responses, declines, settings. */
@@ -119,7 +123,34 @@ class MappingIT extends SharedHubIT {
     }
 
     @Test
-    void trackForAnUnknownUserWithoutEmailIsDeadLetteredAsEndUserNotFound() throws Exception {
+    void aResponseAheadOfItsIdentifyWaitsAndIsDeliveredAfterTheCreate() throws Exception {
+        // Wootric knows early-1 only once the identify has created it
+        wootric.server.stubFor(get(urlEqualTo("/v1/end_users/early-1?lookup_by_external_id=true")).inScenario("early-1")
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(404)));
+        wootric.server.stubFor(get(urlEqualTo("/v1/end_users/early%40example.com?lookup_by_email=true")).inScenario("early-1")
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(404)));
+        wootric.server.stubFor(post(urlEqualTo("/v1/end_users")).withRequestBody(containing("external_id=early-1")).inScenario("early-1")
+                .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("created")
+                .willReturn(okJson("{\"id\":31,\"external_id\":\"early-1\",\"email\":\"early@example.com\"}").withStatus(201)));
+        wootric.server.stubFor(get(urlEqualTo("/v1/end_users/early-1?lookup_by_external_id=true")).inScenario("early-1")
+                .whenScenarioStateIs("created").willReturn(okJson("{\"id\":31,\"external_id\":\"early-1\",\"properties\":{}}")));
+        wootric.server.stubFor(post(urlEqualTo("/v1/end_users/31/responses")).willReturn(okJson("{\"id\":1}").withStatus(201)));
+
+        send("/v1/track", """
+                {"userId":"early-1","messageId":"msg-early-response","event":"Survey Responded","properties":{"score":9}}""");
+        Thread.sleep(2000); // the identify that creates the user arrives 2 s later
+        send("/v1/identify", """
+                {"userId":"early-1","messageId":"msg-early-identify","traits":{"email":"early@example.com"}}""");
+
+        LoggedRequest response = awaitOne("POST", "/v1/end_users/31/responses");
+        LoggedRequest create = awaitOne("POST", "/v1/end_users");
+        assertThat(response.getLoggedDate()).isAfterOrEqualTo(create.getLoggedDate());
+        assertThat(WootricFake.form(response)).containsEntry("score", "9");
+        assertThat(queues.count("wootric.dlq", t -> t.contains("msg-early"))).isZero();
+    }
+
+    @Test
+    void trackForAnUnknownUserWithoutEmailIsDeadLetteredAsEndUserNotFoundAfterTheGrace() throws Exception {
         unknownUser("ghost-1");
         send("/v1/track", "{\"userId\":\"ghost-1\",\"messageId\":\"msg-ghost-1\",\"event\":\"Survey Responded\",\"properties\":{\"score\":5}}");
         TextMessage dead = queues.await("wootric.dlq", t -> t.contains("msg-ghost-1"), WAIT);

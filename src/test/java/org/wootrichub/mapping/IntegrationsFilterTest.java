@@ -36,6 +36,10 @@ class IntegrationsFilterTest {
             {"All": true}                                                 | false
             {"All": true, "Wootric": false}                               | true
             {"All": true, "InMoment": false}                              | true
+            {"InMoment (formerly Wootric)": false}                        | true
+            {"inmoment (FORMERLY wootric)": false}                        | true
+            {"All": false, "InMoment (formerly Wootric)": true}           | false
+            {"All": false, "InMoment (formerly Wootric)": {}}             | false
             {"Mixpanel": false}                                           | false
             {"Mixpanel": false, "Wootric": true}                          | false
             """)

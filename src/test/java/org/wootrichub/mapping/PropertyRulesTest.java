@@ -19,6 +19,21 @@ import org.wootrichub.event.SegmentJson;
 /** wootric-mapping.md, identify: "Property value rules". */
 class PropertyRulesTest {
 
+    private static Map<String, String> nullValue(String key) {
+        Map<String, String> map = new java.util.HashMap<>();
+        map.put(key, null);
+        return map;
+    }
+
+    @Test
+    @DisplayName("reserved traits are matched ignoring case and _, as Segment's facade does")
+    void reservedTraitsInAnySpelling() {
+        Map<String, String> props = PropertyRules.toProperties(json("""
+                {"Email":"a@b.co","created_at":"2015-01-01","CreatedAt":"2015-01-01","PHONE":"1","user_id":"u","anonymous_id":"a",
+                 "Id":"9","plan":"pro"}"""), ReservedTraits.NOT_PROPERTIES);
+        assertThat(props).containsOnly(entry("plan", "pro"));
+    }
+
     private static JsonNode json(String text) {
         return SegmentJson.parse(text);
     }
@@ -59,7 +74,7 @@ class PropertyRulesTest {
                 // boolean, null
                 Arguments.of("true", "{\"active\":true}", Map.of("active", "true")),
                 Arguments.of("false", "{\"active\":false}", Map.of("active", "false")),
-                Arguments.of("null clears", "{\"cleared\":null}", Map.of("cleared", "")),
+                Arguments.of("null is kept as null (left out of a create, removed on update)", "{\"cleared\":null}", nullValue("cleared")),
                 // nested objects flattened with _
                 Arguments.of("nested object", "{\"address\":{\"city\":\"Paris\"}}", Map.of("address_city", "Paris")),
                 Arguments.of("nested object, several keys and types",
@@ -70,7 +85,20 @@ class PropertyRulesTest {
                         Map.of("address_geo_lat", "48.85", "address_geo_lng", "2")),
                 Arguments.of("nested date", "{\"address\":{\"moved\":\"2015-01-01\"}}",
                         Map.of("address_moved_date", "1420070400")),
-                Arguments.of("nested null", "{\"address\":{\"line2\":null}}", Map.of("address_line2", "")),
+                Arguments.of("nested null", "{\"address\":{\"line2\":null}}", nullValue("address_line2")),
+                // keys: Rails' structure characters and empty names
+                Arguments.of("brackets in a key", "{\"a[b]\":\"x\",\"c]\":\"y\"}", Map.of("a_b_", "x", "c_", "y")),
+                Arguments.of("empty and blank keys dropped", "{\"\":\"x\",\" \":\"y\",\"ok\":\"z\"}", Map.of("ok", "z")),
+                Arguments.of("empty nested key dropped", "{\"address\":{\"\":\"x\",\"city\":\"Oslo\"}}", Map.of("address_city", "Oslo")),
+                Arguments.of("control character in a key", "{\"a\\tb\":\"x\"}", Map.of("a_b", "x")),
+                // numeric _date values: milliseconds become seconds (the created_at rule)
+                Arguments.of("_date in milliseconds", "{\"renewal_date\":1420099200435}", Map.of("renewal_date", "1420099200")),
+                Arguments.of("_date in seconds", "{\"renewal_date\":1420099200}", Map.of("renewal_date", "1420099200")),
+                Arguments.of("_date in milliseconds as text", "{\"renewal_date\":\"1420099200000\"}", Map.of("renewal_date", "1420099200")),
+                Arguments.of("_date decimal seconds rounded", "{\"renewal_date\":1420099200.6}", Map.of("renewal_date", "1420099201")),
+                Arguments.of("milliseconds without _date stay a number", "{\"count\":1420099200435}", Map.of("count", "1420099200435")),
+                // reserved traits in any spelling are not properties; language in any spelling is "language"
+                Arguments.of("Language spelled otherwise", "{\"Language\":\"fr\"}", Map.of("language", "fr")),
                 Arguments.of("nested key sanitised", "{\"address\":{\"zip.code\":\"75001\"}}",
                         Map.of("address_zip_code", "75001")),
                 // arrays of scalars comma-joined
@@ -103,7 +131,7 @@ class PropertyRulesTest {
         assertThat(props).containsOnly(
                 entry("plan", "pro"), entry("seats", "3"), entry("mrr", "99.5"), entry("vip", "false"),
                 entry("signup_date", "1420070400"), entry("tags", "x,y"), entry("company_name", "Acme"),
-                entry("company_size_band", "10-50"), entry("gone", ""), entry("a_b", "dot"));
+                entry("company_size_band", "10-50"), new java.util.AbstractMap.SimpleEntry<>("gone", null), entry("a_b", "dot"));
     }
 
     @Test
@@ -133,7 +161,7 @@ class PropertyRulesTest {
                 Arguments.of("seats", "7", Map.of("seats", "7")),
                 Arguments.of("score", "9.5", Map.of("score", "9.5")),
                 Arguments.of("ok", "true", Map.of("ok", "true")),
-                Arguments.of("gone", "null", Map.of("gone", "")),
+                Arguments.of("gone", "null", nullValue("gone")),
                 Arguments.of("signup", "\"2015-01-01T08:00:00Z\"", Map.of("signup_date", "1420099200")),
                 Arguments.of("signup_date", "\"2015-01-01\"", Map.of("signup_date", "1420070400")),
                 Arguments.of("group_address", "{\"city\":\"Oslo\",\"geo\":{\"lat\":1}}",

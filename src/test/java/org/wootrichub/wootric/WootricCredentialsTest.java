@@ -114,4 +114,20 @@ class WootricCredentialsTest {
         assertThat(sent).containsExactly(new Sent("POST", "https://app.wootric.eu/oauth/token", "account_token=NPS-EU-abc123",
                 "grant_type=password&username=ops%40example.com&password=" + PASSWORD, null, false));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "token endpoint answering {0} {1}: auth_failed naming the account token")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+            404 | {"error":"not found"}
+            200 | {"error":"invalid_client","error_description":"Account not found"}
+            401 | {"error":"invalid_client"}
+            """)
+    void aWrongAccountTokenIsAuthFailed(int status, String body) {
+        WootricTransport transport = (method, url, query, form, bearer, apiCall) -> new WootricAnswer(status, body, Map.of());
+        TokenSource tokens = new TokenSource(transport, WootricEndpoints.of(null, CLIENT.accountToken()), CLIENT, Clock.systemUTC());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(tokens::token).isInstanceOf(PermanentFailure.class)
+                .satisfies(e -> assertThat(((PermanentFailure) e).reason()).isEqualTo("auth_failed"))
+                .hasMessageContaining("account token " + CLIENT.accountToken())
+                .extracting(Throwable::getMessage).asString().doesNotContain(SECRET);
+    }
 }
