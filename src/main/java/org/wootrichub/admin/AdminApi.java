@@ -19,7 +19,7 @@ import org.wootrichub.event.SegmentJson;
  * <pre>
  * GET    /admin/dlq?reason=&amp;offset=&amp;limit=   list (paged, oldest first)
  * GET    /admin/dlq/{id}                       one dead letter with its original event
- * POST   /admin/dlq/{id}/replay                back to the ingest queue
+ * POST   /admin/dlq/{id}/replay                back to the events queue
  * POST   /admin/dlq/replay?reason=             all, or those with the reason
  * DELETE /admin/dlq/{id}                       purge one
  * DELETE /admin/dlq?reason=                    purge all, or those with the reason

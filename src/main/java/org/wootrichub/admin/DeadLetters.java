@@ -20,7 +20,7 @@ import org.wootrichub.event.SegmentJson;
 
 /**
  * What an operator can do with the dead-letter queue: list (paged), show one with its original event, replay
- * (back to the ingest queue, keeping the event's messageId) and purge, one by id or a set filtered by reason.
+ * (back to the events queue, keeping the event's messageId) and purge, one by id or a set filtered by reason.
  */
 public class DeadLetters {
 
@@ -65,7 +65,7 @@ public class DeadLetters {
         }
     }
 
-    /** Moves matching dead letters back to the ingest queue; returns how many. */
+    /** Moves matching dead letters back to the events queue; returns how many. */
     public int replay(String reason, String id) throws JMSException {
         return drain(reason, id, true);
     }

@@ -17,11 +17,11 @@ public final class BrokerSettings {
     }
 
     /**
-     * Rollbacks on the ingest queue are infrastructure failures (a dead letter could not be written, the process
+     * Rollbacks on the events queue are infrastructure failures (a dead letter could not be written, the process
      * stopped mid-delivery): the broker retries them with backoff and, past the attempts, moves the event to the
      * DLQ rather than dropping it.
      */
-    public static AddressSettings forIngestQueue(QueueNames queues) {
+    public static AddressSettings forEventsQueue(QueueNames queues) {
         return common().setDeadLetterAddress(SimpleString.of(queues.deadLetters()))
                 .setMaxDeliveryAttempts(50)
                 .setRedeliveryDelay(1000)

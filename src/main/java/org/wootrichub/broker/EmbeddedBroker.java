@@ -58,7 +58,7 @@ public class EmbeddedBroker extends ServiceSupport {
         if (tcpPort > 0) {
             config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + tcpPort);
         }
-        config.addAddressSetting(queues.events(), BrokerSettings.forIngestQueue(queues));
+        config.addAddressSetting(queues.events(), BrokerSettings.forEventsQueue(queues));
         for (String name : new String[] {queues.rejected(), queues.deadLetters(), BrokerSettings.FINAL_DEAD_LETTER_ADDRESS}) {
             config.addAddressSetting(name, BrokerSettings.forHubQueue());
         }

@@ -6,13 +6,13 @@ import java.util.function.Predicate;
 
 /**
  * Every name the hub gives to a message header or an exchange property, in one place. Message headers are JMS
- * properties: they travel with an event on the broker (on the ingest queue, parked, rejected or dead-lettered), so
+ * properties: they travel with an event on the broker (on the events queue, parked, rejected or dead-lettered), so
  * they are a contract with the previous version of the hub and with operators. Exchange properties live only while
  * one delivery runs. The route files use the same strings.
  */
 public final class HubHeaders {
 
-    // --- an event on the ingest queue, as the publisher (or a replay) writes it
+    // --- an event on the events queue, as the publisher (or a replay) writes it
 
     /** "true" on an event already validated and normalised by the hub's ingress. */
     public static final String NORMALISED = "hubNormalised";
@@ -28,7 +28,7 @@ public final class HubHeaders {
     /** Artemis duplicate detection: the event's messageId (plus a suffix for a parked copy or a replay). */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
 
-    // --- a parked event: scheduled again on the ingest queue, in its user's hold
+    // --- a parked event: scheduled again on the events queue, in its user's hold
 
     /** Artemis scheduled delivery time (epoch millis). */
     public static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
@@ -80,7 +80,7 @@ public final class HubHeaders {
     public static final String DELIVERY_ATTEMPTS = "hubDeliveryAttempts";
     /** The latest failure of this delivery: Camel keeps the first one of a redelivery sequence as the caught one. */
     public static final String LATEST_FAILURE = "hubLatestFailure";
-    /** The queue a failed event goes to next: the ingest queue (parked) or the dead-letter queue. */
+    /** The queue a failed event goes to next: the events queue (parked) or the dead-letter queue. */
     public static final String NEXT_QUEUE = "hubNextQueue";
     /** true when this delivery parked the event instead of finishing it. */
     public static final String PARKED_NOW = "hubParkedNow";
@@ -106,7 +106,7 @@ public final class HubHeaders {
         return new String[] {HOLD_PLACE, HOLD_ROUND, HOLD_PLACE_BEFORE_0_2, HOLD_ROUND_BEFORE_0_2};
     }
 
-    /** Stamps a normalised event for the ingest queue: its type, its user's message group, its duplicate id. */
+    /** Stamps a normalised event for the events queue: its type, its user's message group, its duplicate id. */
     public static void stampQueuedEvent(Message message, String type, String userKey, String duplicateId) throws JMSException {
         message.setStringProperty(NORMALISED, "true");
         message.setStringProperty(SEGMENT_TYPE, type);

@@ -17,7 +17,7 @@ import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 import org.wootrichub.event.SegmentJson;
 
 /**
- * The parked events waiting on the ingest queue (Artemis scheduled messages), read through the broker's management
+ * The parked events waiting on the events queue (Artemis scheduled messages), read through the broker's management
  * address, so that the hub can rebuild its user holds when it starts.
  */
 public final class ParkedEvents {

@@ -17,13 +17,13 @@ import org.wootrichub.wootric.DeliveryFailure;
 /**
  * What happens to an event whose delivery failed, called from the error handlers of the dispatch route. A dead
  * letter keeps the original event as its body and carries delivery.md's headers; an event whose quick retries are
- * used up is parked on the ingest queue with a scheduled delivery, until wootric.retry.max-age is reached.
+ * used up is parked on the events queue with a scheduled delivery, until wootric.retry.max-age is reached.
  */
 public class DeliveryFailures {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryFailures.class);
 
-    private final String ingestQueue;
+    private final String eventsQueue;
     private final String deadLetterQueue;
     private final Duration maxAge;
     private final UserHolds holds;
@@ -37,9 +37,9 @@ public class DeliveryFailures {
     static final Duration UNKNOWN_USER_FIRST_WAIT = Duration.ofSeconds(2);
     static final Duration UNKNOWN_USER_MAX_WAIT = Duration.ofMinutes(1);
 
-    public DeliveryFailures(String ingestQueue, String deadLetterQueue, Duration maxAge, UserHolds holds,
+    public DeliveryFailures(String eventsQueue, String deadLetterQueue, Duration maxAge, UserHolds holds,
             SecretMasker masker, HubMetrics metrics, String hubVersion, Clock clock, Duration unknownUserGrace) {
-        this.ingestQueue = ingestQueue;
+        this.eventsQueue = eventsQueue;
         this.deadLetterQueue = deadLetterQueue;
         this.maxAge = maxAge;
         this.holds = holds;
@@ -79,7 +79,7 @@ public class DeliveryFailures {
         message.setHeader(HubHeaders.PARKED_COUNT, parked);
         message.setHeader(HubHeaders.REASON, UserNotYetKnown.REASON);
         Parking.parkWithoutHold(exchange, deliverAt, "#wait-" + parked);
-        exchange.setProperty(HubHeaders.NEXT_QUEUE, ingestQueue);
+        exchange.setProperty(HubHeaders.NEXT_QUEUE, eventsQueue);
         metrics.parked(type(exchange), "user_not_yet_known");
         LOG.debug("{} event {} waits {} ms for its user's identify (wait {})", type(exchange), Parking.messageId(exchange),
                 deliverAt - now.toEpochMilli(), parked);
@@ -119,7 +119,7 @@ public class DeliveryFailures {
         message.setHeader(HubHeaders.LAST_FAILURE_AT, now.toString());
         message.setHeader(HubHeaders.REASON, reason);
         Parking.park(exchange, parking);
-        exchange.setProperty(HubHeaders.NEXT_QUEUE, ingestQueue);
+        exchange.setProperty(HubHeaders.NEXT_QUEUE, eventsQueue);
         metrics.parked(type(exchange), reason);
         LOG.warn("Delivery of {} event {} failed ({}); parked for {} ms (parking {})", type(exchange), Parking.messageId(exchange),
                 masker.mask(failure == null ? "?" : failure.getMessage()), parking.deliverAt() - now.toEpochMilli(), parked);

@@ -63,7 +63,7 @@ public class Parking {
         return user;
     }
 
-    /** Marks the exchange's event for the ingest queue at the admission's time, with its place in the hold. */
+    /** Marks the exchange's event for the events queue at the admission's time, with its place in the hold. */
     static void park(Exchange exchange, UserHolds.Admission admission) {
         schedule(exchange, admission.deliverAt(), "#park-" + admission.round() + "-" + admission.seq());
         exchange.getMessage().setHeader(HubHeaders.HOLD_PLACE, admission.seq());
@@ -72,7 +72,7 @@ public class Parking {
     }
 
     /**
-     * Marks the exchange's event for the ingest queue at the given time, in no hold: the user's later events are
+     * Marks the exchange's event for the events queue at the given time, in no hold: the user's later events are
      * not held back by it, and its place in a hold (if it had one) is released when the delivery finishes.
      */
     static void parkWithoutHold(Exchange exchange, long deliverAt, String duplicateSuffix) {

@@ -8,7 +8,7 @@ import org.wootrichub.broker.RejectedEvent;
 import org.wootrichub.event.SegmentJson;
 
 /**
- * Events that other producers put on the ingest queue as JSON text (one event, an array or a batch object):
+ * Events that other producers put on the events queue as JSON text (one event, an array or a batch object):
  * the same validation and normalisation as the HTTP ingress.
  */
 public class QueueIngress {

@@ -47,7 +47,7 @@ class DeadLetterWriteFailureIT {
         }
     }
 
-    /** broker.xml with a DLQ address that refuses every message, and three delivery attempts on the ingest queue. */
+    /** broker.xml with a DLQ address that refuses every message, and three delivery attempts on the events queue. */
     private static String refusingDeadLetters(String config) {
         int events = config.indexOf("<address-setting match=\"segment.events\">");
         int eventsEnd = config.indexOf("</address-setting>", events);

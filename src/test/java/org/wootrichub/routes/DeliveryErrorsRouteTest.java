@@ -110,7 +110,7 @@ class DeliveryErrorsRouteTest extends RouteTestSupport {
     }
 
     @Test
-    void aTransientFailureIsParkedOnTheIngestQueueAfterTheInProcessRetries() throws Exception {
+    void aTransientFailureIsParkedOnTheEventsQueueAfterTheInProcessRetries() throws Exception {
         failure = new TransientFailure("wootric_unavailable", "Wootric answered 503", 503, "down", "PUT /v1/end_users/7", null);
         parkOrDeadLetter.expectedMessageCount(1);
         parkOrDeadLetter.expectedHeaderReceived(JmsConstants.JMS_DESTINATION_NAME, "segment.events");

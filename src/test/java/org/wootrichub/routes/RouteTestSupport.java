@@ -13,7 +13,7 @@ import org.wootrichub.broker.EventPublisher;
  * The application as the route tests without a broker boot it, once per test class: the broker URL points where
  * nothing listens (so the embedded broker does not start, and a route that reached the broker instead of a mock
  * would fail), the dispatch route consumes from direct:dispatch instead of JMS, every JMS endpoint is a mock, and
- * the eventPublisher bean that the ingest routes end with is a recording stand-in.
+ * the eventPublisher bean that the ingress routes end with is a recording stand-in.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @CamelMainTest(

@@ -15,16 +15,16 @@ import org.wootrichub.broker.QueuedEvent;
 import org.wootrichub.broker.RejectedEvent;
 
 /**
- * The ingest-queue route (direct:ingest-queue): a raw JSON message from another producer is validated, normalised
+ * The ingress-queue route (direct:ingress-queue): a raw JSON message from another producer is validated, normalised
  * and handed to the publisher event by event. The eventPublisher bean is a recording stand-in; no broker.
  */
-class IngestQueueRouteTest extends RouteTestSupport {
+class IngressQueueRouteTest extends RouteTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Sends a raw queue message as the dispatch route hands it over, and returns what reached the publisher. */
-    private IntakeResult ingest(String message) {
-        Exchange exchange = producer.send("direct:ingest-queue", e -> e.getMessage().setBody(message));
+    private IntakeResult intake(String message) {
+        Exchange exchange = producer.send("direct:ingress-queue", e -> e.getMessage().setBody(message));
         assertThat(exchange.getException()).isNull();
         assertThat(publisher.published()).hasSize(1);
         return publisher.published().get(0);
@@ -36,7 +36,7 @@ class IngestQueueRouteTest extends RouteTestSupport {
 
     @Test
     void oneEventIsValidatedNormalisedAndRepublished() throws Exception {
-        IntakeResult result = ingest("{\"type\":\"track\",\"userId\":\"q-1\",\"event\":\"Signed Up\",\"messageId\":\"m-1\"}");
+        IntakeResult result = intake("{\"type\":\"track\",\"userId\":\"q-1\",\"event\":\"Signed Up\",\"messageId\":\"m-1\"}");
 
         assertThat(result.rejected()).isEmpty();
         assertThat(result.accepted()).singleElement().satisfies(event -> {
@@ -49,7 +49,7 @@ class IngestQueueRouteTest extends RouteTestSupport {
 
     @Test
     void anArrayIsRepublishedEventByEventInOrder() throws Exception {
-        IntakeResult result = ingest("[{\"type\":\"identify\",\"userId\":\"q-2\"},{\"type\":\"page\",\"anonymousId\":\"anon-3\"},"
+        IntakeResult result = intake("[{\"type\":\"identify\",\"userId\":\"q-2\"},{\"type\":\"page\",\"anonymousId\":\"anon-3\"},"
                 + "{\"type\":\"group\",\"userId\":\"q-4\",\"groupId\":\"g-1\"}]");
 
         assertThat(result.rejected()).isEmpty();
@@ -61,7 +61,7 @@ class IngestQueueRouteTest extends RouteTestSupport {
 
     @Test
     void aBatchObjectSharesItsContextWithItsEvents() throws Exception {
-        IntakeResult result = ingest("{\"batch\":[{\"type\":\"identify\",\"userId\":\"q-5\"},"
+        IntakeResult result = intake("{\"batch\":[{\"type\":\"identify\",\"userId\":\"q-5\"},"
                 + "{\"type\":\"identify\",\"userId\":\"q-6\",\"context\":{\"locale\":\"de-DE\"}}],"
                 + "\"context\":{\"locale\":\"fr-FR\",\"ip\":\"10.0.0.1\"}}");
 
@@ -74,7 +74,7 @@ class IngestQueueRouteTest extends RouteTestSupport {
 
     @Test
     void invalidEventsOfAMessageAreRejectedWithTheirReasonAndTheOthersRepublished() {
-        IntakeResult result = ingest("[{\"type\":\"track\",\"userId\":\"q-7\"},{\"type\":\"identify\",\"userId\":\"q-8\"},"
+        IntakeResult result = intake("[{\"type\":\"track\",\"userId\":\"q-7\"},{\"type\":\"identify\",\"userId\":\"q-8\"},"
                 + "{\"type\":\"purchase\",\"userId\":\"q-9\"},{\"type\":\"identify\"}]");
 
         assertThat(result.accepted()).extracting(QueuedEvent::userKey).containsExactly("q-8");
@@ -86,7 +86,7 @@ class IngestQueueRouteTest extends RouteTestSupport {
 
     @Test
     void aMessageThatIsNotJsonIsRejectedAsItIs() {
-        IntakeResult result = ingest("not json at all");
+        IntakeResult result = intake("not json at all");
 
         assertThat(result.accepted()).isEmpty();
         assertThat(result.rejected()).singleElement().satisfies(rejected -> {
@@ -97,7 +97,7 @@ class IngestQueueRouteTest extends RouteTestSupport {
 
     @Test
     void aBatchObjectWithoutAnArrayIsRejectedAsItIs() {
-        IntakeResult result = ingest("{\"batch\":5}");
+        IntakeResult result = intake("{\"batch\":5}");
 
         assertThat(result.accepted()).isEmpty();
         assertThat(result.rejected()).extracting(RejectedEvent::reason, RejectedEvent::json)
@@ -108,7 +108,7 @@ class IngestQueueRouteTest extends RouteTestSupport {
     void aBrokerFailureWhileRepublishingFailsTheExchangeSoTheConsumerRollsBack() {
         publisher.brokerDown(true);
 
-        Exchange exchange = producer.send("direct:ingest-queue", e -> e.getMessage().setBody("{\"type\":\"identify\",\"userId\":\"q-10\"}"));
+        Exchange exchange = producer.send("direct:ingress-queue", e -> e.getMessage().setBody("{\"type\":\"identify\",\"userId\":\"q-10\"}"));
 
         assertThat(exchange.getException()).isInstanceOf(BrokerUnavailable.class);
         assertThat(publisher.published()).isEmpty();
@@ -116,7 +116,7 @@ class IngestQueueRouteTest extends RouteTestSupport {
 
     @Test
     void theIncomingHeadersDoNotReachThePublisherStep() {
-        Exchange exchange = producer.send("direct:ingest-queue", e -> {
+        Exchange exchange = producer.send("direct:ingress-queue", e -> {
             e.getMessage().setBody("{\"type\":\"identify\",\"userId\":\"q-11\"}");
             e.getMessage().setHeader(HubHeaders.REASON, "stale");
             e.getMessage().setHeader("JMSMessageID", "ID:raw-2");

@@ -17,10 +17,10 @@ import org.wootrichub.broker.IntakeResult;
 import org.wootrichub.broker.QueuedEvent;
 
 /**
- * The ingest-http route over real HTTP on a random port: reply codes and JSON bodies. The eventPublisher bean is
+ * The ingress-http route over real HTTP on a random port: reply codes and JSON bodies. The eventPublisher bean is
  * a recording stand-in, so no broker is involved.
  */
-class IngestHttpRouteTest extends RouteTestSupport {
+class IngressHttpRouteTest extends RouteTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TRACK = "{\"userId\":\"u-1\",\"event\":\"Signed Up\"}";
