@@ -169,9 +169,7 @@ public class HubConfiguration implements CamelConfiguration {
             @PropertyInject("wootric.track.decline-events") String declineEvents,
             @PropertyInject("wootric.track.survey-trigger-events") String surveyTriggerEvents,
             @PropertyInject("wootric.track.other-events") String otherEvents, @PropertyInject("wootric.page.mode") String pageMode) {
-        return new MappingSettings(MappingSettings.names(responseEvents), MappingSettings.names(declineEvents),
-                MappingSettings.names(surveyTriggerEvents), !"ignore".equalsIgnoreCase(otherEvents.trim()),
-                !"ignore".equalsIgnoreCase(pageMode.trim()));
+        return MappingSettings.of(responseEvents, declineEvents, surveyTriggerEvents, otherEvents, pageMode);
     }
 
     @BindToRegistry

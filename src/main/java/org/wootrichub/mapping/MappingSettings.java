@@ -12,8 +12,12 @@ import java.util.stream.Collectors;
 public record MappingSettings(Set<String> responseEvents, Set<String> declineEvents, Set<String> surveyTriggerEvents,
         boolean recordOtherEvents, boolean recordPages) {
 
-    public static final MappingSettings DEFAULTS = new MappingSettings(Set.of("Survey Responded"), Set.of("Survey Declined"),
-            Set.of(), true, true);
+    /** From the settings' text: comma-separated event names, and "ignore" or "record" for the two modes. */
+    public static MappingSettings of(String responseEvents, String declineEvents, String surveyTriggerEvents, String otherEvents,
+            String pageMode) {
+        return new MappingSettings(names(responseEvents), names(declineEvents), names(surveyTriggerEvents),
+                !"ignore".equalsIgnoreCase(otherEvents.trim()), !"ignore".equalsIgnoreCase(pageMode.trim()));
+    }
 
     /** Event names from a comma-separated list (names are trimmed; empty entries dropped). */
     public static Set<String> names(String commaSeparated) {

@@ -11,11 +11,6 @@ public record WootricEndpoints(String region, String apiBase, String tokenUrl) {
 
     /** The region hosts: the real ones by default, local fakes in tests. */
     public record Hosts(String us, String eu, String au) {
-        public static final Hosts WOOTRIC = new Hosts("https://api.wootric.com", "https://app.wootric.eu", "https://app.wootric.au");
-    }
-
-    public static WootricEndpoints of(String baseUrl, String accountToken) {
-        return of(baseUrl, accountToken, Hosts.WOOTRIC);
     }
 
     public static WootricEndpoints of(String baseUrl, String accountToken, Hosts hosts) {

@@ -1,6 +1,7 @@
 package org.wootrichub.delivery;
 
 import org.wootrichub.wootric.WootricAnswer;
+import org.wootrichub.it.HubDefaults;
 import org.wootrichub.wootric.WootricEndpoints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -51,7 +52,7 @@ public final class InMemoryWootric implements WootricTransport {
     }
 
     public static WootricEndpoints endpoints() {
-        return WootricEndpoints.of(BASE, "NPS-test");
+        return WootricEndpoints.of(BASE, "NPS-test", HubDefaults.wootricHosts());
     }
 
     public void add(JsonNode user) {

@@ -2,6 +2,7 @@ package org.wootrichub.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.wootrichub.it.HubDefaults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -138,7 +139,7 @@ class MappingFixturesTest {
     }
 
     static MappingSettings settings(JsonNode node) {
-        MappingSettings d = MappingSettings.DEFAULTS;
+        MappingSettings d = HubDefaults.mapping();
         return new MappingSettings(
                 node.has("responseEvents") ? names(node.get("responseEvents")) : d.responseEvents(),
                 node.has("declineEvents") ? names(node.get("declineEvents")) : d.declineEvents(),

@@ -2,6 +2,7 @@ package org.wootrichub.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.wootrichub.it.HubDefaults;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -61,7 +62,7 @@ class PlanExecutorTest {
     }
 
     private void response(int score) {
-        executor.execute(new TrackTransformer(MappingSettings.DEFAULTS).plan(SegmentJson.parse(
+        executor.execute(new TrackTransformer(HubDefaults.mapping()).plan(SegmentJson.parse(
                 "{\"type\":\"track\",\"userId\":\"u2\",\"event\":\"Survey Responded\",\"timestamp\":\"2024-05-01T10:00:00Z\","
                         + "\"properties\":{\"score\":" + score + "}}")));
     }

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 import org.wootrichub.broker.QueueNames;
+import org.wootrichub.mapping.MappingSettings;
+import org.wootrichub.wootric.WootricEndpoints;
 
 /** The hub's defaults, read from application.properties (where each is written once), for tests and tools. */
 public final class HubDefaults {
@@ -25,6 +27,18 @@ public final class HubDefaults {
     /** The queues as a hub with default settings names them. */
     public static QueueNames queues() {
         return new QueueNames(get("hub.queues.events"), get("hub.queues.rejected"), get("hub.queues.dlq"));
+    }
+
+    /** The mapping settings of a hub with default settings. */
+    public static MappingSettings mapping() {
+        return MappingSettings.of(get("wootric.track.response-events"), get("wootric.track.decline-events"),
+                PROPERTIES.getProperty("wootric.track.survey-trigger-events", ""), get("wootric.track.other-events"),
+                get("wootric.page.mode"));
+    }
+
+    /** Wootric's region hosts. */
+    public static WootricEndpoints.Hosts wootricHosts() {
+        return new WootricEndpoints.Hosts(get("wootric.hosts.us"), get("wootric.hosts.eu"), get("wootric.hosts.au"));
     }
 
     private static Properties load() {

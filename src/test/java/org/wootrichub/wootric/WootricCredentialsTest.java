@@ -1,6 +1,7 @@
 package org.wootrichub.wootric;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.wootrichub.it.HubDefaults;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -101,7 +102,7 @@ class WootricCredentialsTest {
 
     @Test
     void clientCredentialsArePostedToTheTokenUrlWithoutQuery() {
-        List<Sent> sent = fetchToken(CLIENT, WootricEndpoints.of(null, CLIENT.accountToken()));
+        List<Sent> sent = fetchToken(CLIENT, WootricEndpoints.of(null, CLIENT.accountToken(), HubDefaults.wootricHosts()));
 
         assertThat(sent).containsExactly(new Sent("POST", "https://api.wootric.com/oauth/token", null,
                 "grant_type=client_credentials&client_id=client-1&client_secret=" + SECRET, null, false));
@@ -109,7 +110,7 @@ class WootricCredentialsTest {
 
     @Test
     void passwordGrantIsPostedWithTheAccountTokenOnTheTokenUrl() {
-        List<Sent> sent = fetchToken(PASSWORD_GRANT, WootricEndpoints.of(null, PASSWORD_GRANT.accountToken()));
+        List<Sent> sent = fetchToken(PASSWORD_GRANT, WootricEndpoints.of(null, PASSWORD_GRANT.accountToken(), HubDefaults.wootricHosts()));
 
         assertThat(sent).containsExactly(new Sent("POST", "https://app.wootric.eu/oauth/token", "account_token=NPS-EU-abc123",
                 "grant_type=password&username=ops%40example.com&password=" + PASSWORD, null, false));
@@ -123,7 +124,7 @@ class WootricCredentialsTest {
             """)
     void aWrongAccountTokenIsAuthFailed(int status, String body) {
         WootricTransport transport = (method, url, query, form, bearer, apiCall) -> new WootricAnswer(status, body, Map.of());
-        TokenSource tokens = new TokenSource(transport, WootricEndpoints.of(null, CLIENT.accountToken()), CLIENT, Clock.systemUTC());
+        TokenSource tokens = new TokenSource(transport, WootricEndpoints.of(null, CLIENT.accountToken(), HubDefaults.wootricHosts()), CLIENT, Clock.systemUTC());
 
         org.assertj.core.api.Assertions.assertThatThrownBy(tokens::token).isInstanceOf(PermanentFailure.class)
                 .satisfies(e -> assertThat(((PermanentFailure) e).reason()).isEqualTo("auth_failed"))

@@ -1,6 +1,7 @@
 package org.wootrichub.wootric;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.wootrichub.it.HubDefaults;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,7 +22,7 @@ class WootricEndpointsTest {
             null                | us     | https://api.wootric.com/v1        | https://api.wootric.com/oauth/token
             """)
     void theRegionFollowsTheAccountToken(String token, String region, String apiBase, String tokenUrl) {
-        WootricEndpoints endpoints = WootricEndpoints.of(null, token);
+        WootricEndpoints endpoints = WootricEndpoints.of(null, token, HubDefaults.wootricHosts());
 
         assertThat(endpoints.region()).isEqualTo(region);
         assertThat(endpoints.apiBase()).isEqualTo(apiBase);
@@ -37,7 +38,7 @@ class WootricEndpointsTest {
             '  http://localhost:9000  '   | NPS-abc       | http://localhost:9000/v1          | http://localhost:9000/oauth/token
             """)
     void aBaseUrlOverridesTheHost(String baseUrl, String token, String apiBase, String tokenUrl) {
-        WootricEndpoints endpoints = WootricEndpoints.of(baseUrl, token);
+        WootricEndpoints endpoints = WootricEndpoints.of(baseUrl, token, HubDefaults.wootricHosts());
 
         assertThat(endpoints.apiBase()).isEqualTo(apiBase);
         assertThat(endpoints.tokenUrl()).isEqualTo(tokenUrl);
@@ -49,7 +50,7 @@ class WootricEndpointsTest {
             '   '
             """)
     void aBlankBaseUrlDoesNotOverride(String baseUrl) {
-        assertThat(WootricEndpoints.of(baseUrl, "NPS-EU-abc").apiBase()).isEqualTo("https://app.wootric.eu/api/v1");
+        assertThat(WootricEndpoints.of(baseUrl, "NPS-EU-abc", HubDefaults.wootricHosts()).apiBase()).isEqualTo("https://app.wootric.eu/api/v1");
     }
 
     @ParameterizedTest(name = "[{index}] token {0} with host overrides")
