@@ -14,7 +14,9 @@ public final class HubApplication {
 
     public static void main(String[] args) throws Exception {
         Main main = new Main();
-        main.configure().addConfiguration(HubConfiguration.class);
+        // an instance, not the class: camel-main 4.18 post-processes a configuration class twice (once as it makes it),
+        // which would make every bean twice
+        main.configure().addConfiguration(new HubConfiguration());
         main.configure().withRoutesIncludePattern(routesIncludePattern(routesDir()));
         main.run(args);
     }

@@ -22,6 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.admin.AdminApi;
 import org.wootrichub.admin.DeadLetters;
+import org.wootrichub.broker.BacklogGauges;
+import org.wootrichub.broker.BrokerManagement;
 import org.wootrichub.broker.EmbeddedBroker;
 import org.wootrichub.broker.EventPublisher;
 import org.wootrichub.broker.ParkedEvents;
@@ -88,11 +90,18 @@ public class HubConfiguration implements CamelConfiguration {
     @PropertyInject("hub.management-port")
     private int managementPort;
 
+    /** The broker is asked for the backlog gauges at most this often, whatever the scrape rate. */
+    private static final long BACKLOG_REFRESH_MILLIS = 5_000;
+
     /** The broker's own connection factory (unpooled), for management requests. */
     private ActiveMQConnectionFactory artemis;
     private JmsPoolConnectionFactory pool;
 
-    /** What must happen in this order, before the first route starts: the broker, JMS on it, the users' holds. */
+    /**
+     * What must happen in this order, before the first route starts: the broker, JMS on it, the users' holds. Once
+     * the context has fully started (the management server and the metrics registry exist only then): the gauges and
+     * the admin API.
+     */
     @Override
     public void configure(CamelContext context) throws Exception {
         QueueNames queues = context.getRegistry().lookupByNameAndType("hubQueues", QueueNames.class);
@@ -105,8 +114,24 @@ public class HubConfiguration implements CamelConfiguration {
             }
         }, true, true);
         context.getComponent("jms", JmsComponent.class).setConnectionFactory(pool);
-        restoreHolds(context.getRegistry().lookupByNameAndType("userHolds", UserHolds.class), queues);
-        mountAdminApi(context);
+        BrokerManagement management = new BrokerManagement(artemis);
+        UserHolds holds = context.getRegistry().lookupByNameAndType("userHolds", UserHolds.class);
+        restoreHolds(holds, queues, management);
+        HubMetrics metrics = context.getRegistry().lookupByNameAndType("hubMetrics", HubMetrics.class);
+        metrics.bind(holds);
+        metrics.bind(new BacklogGauges(management, queues, BACKLOG_REFRESH_MILLIS, System::currentTimeMillis));
+        context.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+                // not yet: see onCamelContextFullyStarted
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
+                metrics.start();
+                mountAdminApi(started, queues);
+            }
+        });
     }
 
     // --- shared
@@ -281,16 +306,16 @@ public class HubConfiguration implements CamelConfiguration {
      * Holds live in memory: rebuild them from the parked events on the broker before the first event is dispatched,
      * so a held user's new events still wait behind its parked ones after a restart.
      */
-    private void restoreHolds(UserHolds holds, QueueNames queues) {
+    private void restoreHolds(UserHolds holds, QueueNames queues, BrokerManagement management) {
         try {
-            long scheduled = ParkedEvents.count(artemis, queues.events());
+            long scheduled = ParkedEvents.count(management, queues.events());
             if (scheduled > holdsRestoreLimit) {
                 // listing them all would take more memory than the hub has: order across this restart is not kept
                 LOG.warn("{} parked events exceed hub.holds.restore-limit ({}): user holds are not restored; a held user's new "
                         + "events may pass its parked ones", scheduled, holdsRestoreLimit);
                 return;
             }
-            List<ParkedEvents.Parked> parked = ParkedEvents.list(artemis, queues.events());
+            List<ParkedEvents.Parked> parked = ParkedEvents.list(management, queues.events());
             for (ParkedEvents.Parked event : parked) {
                 Instant firstFailure = event.firstFailure() == null ? null : Instant.parse(event.firstFailure());
                 holds.restore(event.userKey(), event.seq(), event.round(), firstFailure);
@@ -304,26 +329,14 @@ public class HubConfiguration implements CamelConfiguration {
         }
     }
 
-    /** The dead-letter admin API, on the management port once it is up, only when HUB_ADMIN_TOKEN is set. */
-    private void mountAdminApi(CamelContext context) throws Exception {
+    /** The dead-letter admin API, on the management port, only when HUB_ADMIN_TOKEN is set. */
+    private void mountAdminApi(CamelContext context, QueueNames queues) {
         String token = blankToNull(adminToken);
         if (token == null) {
             LOG.info("HUB_ADMIN_TOKEN is not set: the dead-letter admin API is off");
             return;
         }
-        context.addStartupListener(new ExtendedStartupListener() {
-            @Override
-            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
-                // the management server is up only once the context has fully started
-            }
-
-            @Override
-            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
-                ConnectionFactory connectionFactory = started.getRegistry().lookupByNameAndType("hubConnectionFactory", ConnectionFactory.class);
-                QueueNames queues = started.getRegistry().lookupByNameAndType("hubQueues", QueueNames.class);
-                new AdminApi(new DeadLetters(connectionFactory, queues), token).mount(started, managementPort);
-            }
-        });
+        new AdminApi(new DeadLetters(pool, queues), token).mount(context, managementPort);
     }
 
     private void startEmbeddedBroker(CamelContext context, QueueNames queues) throws Exception {

@@ -1,19 +1,8 @@
 package org.wootrichub.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import jakarta.jms.Connection;
-import jakarta.jms.ConnectionFactory;
-import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.Queue;
-import jakarta.jms.Session;
-import jakarta.jms.TemporaryQueue;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.activemq.artemis.api.core.management.ResourceNames;
-import org.apache.activemq.artemis.api.jms.ActiveMQJMSClient;
-import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 import org.wootrichub.event.SegmentJson;
 
 /**
@@ -30,17 +19,13 @@ public final class ParkedEvents {
     }
 
     /** How many parked (scheduled) events the queue holds. */
-    public static long count(ConnectionFactory connectionFactory, String queue) throws Exception {
-        Object count = call(connectionFactory, queue, request ->
-                JMSManagementHelper.putAttribute(request, ResourceNames.QUEUE + queue, "scheduledCount"));
-        return ((Number) count).longValue();
+    public static long count(BrokerManagement broker, String queue) throws Exception {
+        return ((Number) broker.queueAttribute(queue, "scheduledCount")).longValue();
     }
 
-    public static List<Parked> list(ConnectionFactory connectionFactory, String queue) throws Exception {
+    public static List<Parked> list(BrokerManagement broker, String queue) throws Exception {
         List<Parked> parked = new ArrayList<>();
-        Object listed = call(connectionFactory, queue, request ->
-                JMSManagementHelper.putOperationInvocation(request, ResourceNames.QUEUE + queue, "listScheduledMessagesAsJSON"));
-        for (JsonNode message : SegmentJson.parse((String) listed)) {
+        for (JsonNode message : SegmentJson.parse((String) broker.queueOperation(queue, "listScheduledMessagesAsJSON"))) {
             String user = SegmentJson.text(message, HubHeaders.USER_KEY);
             JsonNode seq = message.get(HubHeaders.holdPlace(message::has));
             JsonNode round = message.get(HubHeaders.holdRound(message::has));
@@ -49,32 +34,5 @@ public final class ParkedEvents {
             }
         }
         return parked;
-    }
-
-    private interface Request {
-        void fill(Message request) throws Exception;
-    }
-
-    /** One request to the broker's management address, answered on a temporary queue. */
-    private static Object call(ConnectionFactory connectionFactory, String queue, Request fill) throws Exception {
-        try (Connection connection = connectionFactory.createConnection();
-                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            connection.start();
-            Queue management = ActiveMQJMSClient.createQueue("activemq.management");
-            TemporaryQueue replies = session.createTemporaryQueue();
-            Message request = session.createMessage();
-            fill.fill(request);
-            request.setJMSReplyTo(replies);
-            Message reply;
-            try (MessageProducer producer = session.createProducer(management);
-                    MessageConsumer consumer = session.createConsumer(replies)) {
-                producer.send(request);
-                reply = consumer.receive(10_000);
-            }
-            if (reply == null || !JMSManagementHelper.hasOperationSucceeded(reply)) {
-                throw new IllegalStateException("the broker did not answer a management request about " + queue);
-            }
-            return JMSManagementHelper.getResult(reply);
-        }
     }
 }

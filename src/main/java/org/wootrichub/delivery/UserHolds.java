@@ -1,5 +1,8 @@
 package org.wootrichub.delivery;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -21,7 +24,7 @@ import java.util.function.LongSupplier;
  * <p>Parked events carry their place and round as message properties ({@code HubHeaders.HOLD_PLACE}, {@code HOLD_ROUND}),
  * so the holds can be rebuilt from the broker's scheduled messages when the hub starts.
  */
-public class UserHolds {
+public class UserHolds implements MeterBinder {
 
     /** What to do with an event of a user: deliver it now, or park it behind the user's held events. */
     public record Admission(boolean park, long deliverAt, int seq, long round) {
@@ -158,6 +161,12 @@ public class UserHolds {
 
     public int size() {
         return holds.size();
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("hub.users.held", holds, Map::size)
+                .description("users whose later events wait behind a parked one").register(registry);
     }
 
     long backoff(int failures) {

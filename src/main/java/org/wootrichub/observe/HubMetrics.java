@@ -43,6 +43,11 @@ public class HubMetrics {
         return r;
     }
 
+    /** Once the context has started (Camel's registry exists then): registers the bound gauges. */
+    public void start() {
+        registry();
+    }
+
     /** Meters of another part of the hub (a cache, say), registered once the registry is known. */
     public void bind(MeterBinder binder) {
         binders.add(binder);

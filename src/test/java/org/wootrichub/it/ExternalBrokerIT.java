@@ -43,6 +43,9 @@ class ExternalBrokerIT {
             Ingress ingress = new Ingress(hub.ingressUrl());
             assertThat(send(ingress, 0).statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(20)).until(() -> delivered(wootric).contains(0));
+            // the backlog gauges read the external broker too
+            await().atMost(Duration.ofSeconds(20)).until(() -> Metrics.value(hub, "hub_queue_messages", "queue", "wootric.dlq") == 0
+                    && !Double.isNaN(Metrics.value(hub, "hub_queue_parked", "queue", "segment.events")));
 
             broker.stop();
             HttpResponse<String> away = send(ingress, 1);

@@ -1,0 +1,82 @@
+package org.wootrichub.it;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How far behind the hub is, on /observe/metrics: parked events and held users while Wootric is down, dead letters
+ * after a refusal, the age of the oldest waiting event, the end-user cache and the JVM.
+ */
+class BacklogMetricsIT extends SharedHubIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @BeforeAll
+    static void start() throws Exception {
+        startHub("backlog-metrics", Map.of(
+                "WOOTRIC_RETRY_IN_PROCESS_ATTEMPTS", "1",
+                "WOOTRIC_RETRY_INITIAL_DELAY_MS", "50",
+                "WOOTRIC_RETRY_PARK_INITIAL_DELAY", "1m",
+                "WOOTRIC_RETRY_PARK_MAX_DELAY", "1m"));
+    }
+
+    private static void knownUser(String userId, int id) {
+        String json = "{\"id\":" + id + ",\"external_id\":\"" + userId + "\",\"properties\":{}}";
+        wootric.server.stubFor(get(urlEqualTo("/v1/end_users/" + userId + "?lookup_by_external_id=true")).willReturn(okJson(json)));
+        wootric.server.stubFor(get(urlEqualTo("/v1/end_users/" + id)).willReturn(okJson(json)));
+    }
+
+    @Test
+    void theBacklogIsVisibleWhileWootricIsDownAndDeadLettersAreCounted() throws Exception {
+        assertThat(metrics()).as("the gauges are there before any event")
+                .contains("hub_queue_messages{queue=\"segment.events\"}", "hub_queue_parked{queue=\"segment.events\"}",
+                        "hub_queue_oldest_age_seconds{queue=\"segment.events\"}", "hub_users_held ",
+                        "hub_end_user_cache_hit_ratio ", "jvm_memory_used_bytes", "jvm_gc_");
+
+        knownUser("down-1", 801);
+        wootric.server.stubFor(put(urlEqualTo("/v1/end_users/801")).willReturn(aResponse().withStatus(503)));
+        for (int i = 0; i < 3; i++) {
+            assertThat(ingress.post("/v1/identify", "test-key", "{\"userId\":\"down-1\",\"traits\":{\"n\":" + i + "}}").statusCode())
+                    .isEqualTo(200);
+        }
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(Metrics.value(hub, "hub_queue_parked", "queue", "segment.events")).isEqualTo(3);
+            assertThat(gauge("hub_users_held")).isEqualTo(1);
+        });
+
+        knownUser("refused-1", 802);
+        wootric.server.stubFor(put(urlEqualTo("/v1/end_users/802")).willReturn(aResponse().withStatus(400).withBody("{\"error\":\"no\"}")));
+        assertThat(ingress.post("/v1/identify", "test-key", "{\"userId\":\"refused-1\",\"traits\":{\"a\":1}}").statusCode()).isEqualTo(200);
+        await().atMost(WAIT).until(() -> Metrics.value(hub, "hub_queue_messages", "queue", "wootric.dlq") == 1);
+    }
+
+    /** The value of a gauge without labels. */
+    private static double gauge(String name) throws IOException, InterruptedException {
+        for (String line : metrics().split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static String metrics() throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(hub.managementUrl() + "/observe/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
