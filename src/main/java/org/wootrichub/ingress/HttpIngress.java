@@ -52,7 +52,7 @@ public class HttpIngress {
             throw new IngressRejection(404, "unknown_path", "no Segment endpoint at /v1/" + path);
         }
 
-        // a signed webhook is authenticated by its signature; everything else by a write key
+        // a webhook signed over its whole body is authenticated by the signature; everything else by a write key
         boolean signed = webhook && webhookSignature.configured();
         String headerKey = WriteKeys.fromBasicAuth(in.getHeader("Authorization", String.class));
         if (!signed && headerKey != null) {
@@ -66,8 +66,8 @@ public class HttpIngress {
         }
         byte[] body = BodyDecoder.decode(in.getBody(byte[].class), in.getHeader("Content-Encoding", String.class),
                 limits.maxRequestBytes());
-        if (signed && !webhookSignature.verify(body, in.getHeader("X-Signature", String.class))) {
-            throw new IngressRejection(401, "invalid_signature", "X-Signature does not match the body");
+        if (signed) {
+            checkSignature(body, in.getHeader("X-Signature", String.class), headerKey);
         }
         JsonNode root = parse(body);
         if (!signed && headerKey == null) {
@@ -81,6 +81,25 @@ public class HttpIngress {
             throw new IngressRejection(400, reason, "the event was not accepted: " + reason);
         }
         return result;
+    }
+
+    /**
+     * A signature over the whole body authenticates the request. Segment signs only the first element of an array:
+     * anyone holding one such request could append events to it, so that form needs a valid write key as well.
+     */
+    private void checkSignature(byte[] body, String signature, String headerKey) {
+        switch (webhookSignature.match(body, signature)) {
+            case WHOLE_BODY -> {
+            }
+            case FIRST_ELEMENT -> {
+                if (headerKey == null) {
+                    throw new IngressRejection(401, "unauthorized",
+                            "X-Signature covers only the first event: send a write key in Authorization as well");
+                }
+                requireKey(headerKey);
+            }
+            default -> throw new IngressRejection(401, "invalid_signature", "X-Signature does not match the body");
+        }
     }
 
     private void requireKey(String key) {
