@@ -36,6 +36,9 @@ public class IngressReplies {
         metrics.ingress("refused_" + rejection.status(), 1);
         LOG.debug("ingress request refused: {} {}", rejection.status(), rejection.code());
         reply(exchange.getMessage(), rejection.status(), error(rejection.code(), masker.mask(rejection.getMessage())));
+        if (rejection.status() == 405) {
+            exchange.getMessage().setHeader("Allow", "POST");
+        }
     }
 
     public void brokerUnavailable(Exchange exchange) {

@@ -28,12 +28,9 @@ public class QueueIngress {
     public IntakeResult accept(String body) {
         JsonNode root;
         try {
-            root = body == null ? null : SegmentJson.MAPPER.readTree(body);
-        } catch (Exception e) {
-            root = null;
-        }
-        if (root == null || !(root.isObject() || root.isArray())) {
-            return rejectedWhole("invalid_json", body == null ? "" : WRITE_KEY_TEXT.matcher(body).replaceAll("$1\"\""));
+            root = StrictJson.parse(body == null ? "" : body);
+        } catch (IngressRejection e) {
+            return rejectedWhole(e.code(), body == null ? "" : WRITE_KEY_TEXT.matcher(body).replaceAll("$1\"\""));
         }
         try {
             return intake.read(root, EventIntake.Shape.ANY, null, clock.instant(), null);
