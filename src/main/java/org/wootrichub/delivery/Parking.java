@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.broker.HubQueues;
 import org.wootrichub.event.SegmentJson;
+import org.wootrichub.observe.LogValues;
 
 /**
  * The dispatch route's side of {@link UserHolds}: before delivery, a held user's event is parked behind the
@@ -38,7 +39,12 @@ public class Parking {
         if (admission.park()) {
             park(exchange, admission);
         }
-        LOG.debug("hold admission: user {} place {} round {} -> {}", user, seq, message.getHeader(UserHolds.ROUND), admission);
+        if (LOG.isDebugEnabled()) {
+            try (LogValues.EventScope scope = LogValues.event(messageId(exchange), user)) {
+                LOG.debug("hold admission: user {} place {} round {} -> {}", LogValues.safe(user), seq,
+                        LogValues.safe(message.getHeader(UserHolds.ROUND)), admission);
+            }
+        }
     }
 
     public void finished(Exchange exchange) {

@@ -9,6 +9,7 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.broker.IntakeResult;
+import org.wootrichub.observe.LogValues;
 
 /** Segment's Tracking API: turns one HTTP request into the events to queue, or refuses it with a precise error. */
 public class HttpIngress {
@@ -107,7 +108,7 @@ public class HttpIngress {
 
     private void requireKey(String key) {
         if (!writeKeys.accepts(key)) {
-            LOG.debug("request refused: write key {} is not accepted", WriteKeys.masked(key));
+            LOG.debug("request refused: write key {} is not accepted", LogValues.safe(WriteKeys.masked(key)));
             throw new IngressRejection(401, "unauthorized", "missing or unknown write key");
         }
     }

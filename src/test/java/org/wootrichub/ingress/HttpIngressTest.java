@@ -14,6 +14,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.wootrichub.broker.IntakeResult;
 import org.wootrichub.broker.QueuedEvent;
+import org.wootrichub.observe.CapturedLogs;
 
 /** HttpIngress on its own: an exchange as platform-http hands it over, without a server. */
 class HttpIngressTest {
@@ -185,5 +187,16 @@ class HttpIngressTest {
     @ValueSource(strings = {"/v1track", "/v1//track", "/v1/track/", "/v1/x/track", "/v2/track", "/v1/batch/", "/v1/../v1/track"})
     void pathsMatchExactly(String uri) {
         assertRefused(() -> ingress.accept(post(uri, "{\"userId\":\"u1\",\"event\":\"E\"}", KEYED)), 404, "unknown_path");
+    }
+
+    // ---------------------------------------------------------------- logs
+
+    @Test
+    void aRefusedKeyIsLoggedEscaped() {
+        try (CapturedLogs logs = new CapturedLogs(Level.DEBUG, "org.wootrichub")) {
+            assertRefused(() -> ingress.accept(post("/v1/track", "{\"userId\":\"u1\",\"event\":\"E\"}",
+                    Map.of("Authorization", basic("a\r\nFORGED LINE")))), 401, "unauthorized");
+            assertThat(logs.messages()).isNotEmpty().allSatisfy(m -> assertThat(m).doesNotContain("\r").doesNotContain("\n"));
+        }
     }
 }
