@@ -26,6 +26,7 @@ import org.wootrichub.broker.QueueNames;
 import org.wootrichub.observe.HubMetrics;
 import org.wootrichub.observe.SecretMasker;
 import org.wootrichub.ingress.HttpIngress;
+import org.wootrichub.ingress.HttpServerGuards;
 import org.wootrichub.ingress.IngressLimits;
 import org.wootrichub.ingress.IngressReplies;
 import org.wootrichub.ingress.QueueIngress;
@@ -72,6 +73,9 @@ public class HubConfiguration implements CamelConfiguration {
                 settings.text("hub.queues.rejected", "segment.rejected"), settings.text("hub.queues.dlq", "wootric.dlq"));
         ConnectionFactory connectionFactory = brokerConnection(context, settings, queues);
         context.getComponent("jms", JmsComponent.class).setConnectionFactory(connectionFactory);
+
+        new HttpServerGuards(settings.duration("hub.http.idle-timeout", "30s"), settings.duration("hub.http.header-timeout", "30s"),
+                settings.duration("hub.http.body-timeout", "30s")).install(context);
 
         HubMetrics metrics = new HubMetrics(() -> context.getRegistry().findSingleByType(MeterRegistry.class));
         registry.bind("hubMetrics", metrics);

@@ -2,8 +2,6 @@ package org.wootrichub.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,33 +32,20 @@ import org.wootrichub.HubConfiguration;
 class IngressHttpRouteTest {
 
     static final String DATA = "target/route-tests/ingress-http";
-    static final int HTTP_PORT = freePort();
-    static final int MANAGEMENT_PORT = freePort();
+    private static final HubPorts PORTS = HubPorts.claim();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static {
         DispatchRouteTest.deleteTree(Path.of(DATA));
-        // JVM system properties override application.properties; the ports must be free ones, known before the start
-        System.setProperty("hub.http-port", Integer.toString(HTTP_PORT));
-        System.setProperty("hub.management-port", Integer.toString(MANAGEMENT_PORT));
     }
 
     @AfterAll
-    static void clearPorts() {
-        System.clearProperty("hub.http-port");
-        System.clearProperty("hub.management-port");
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    static void releasePorts() {
+        PORTS.release();
     }
 
     static HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORTS.http + path))
                 .timeout(Duration.ofSeconds(20))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("test-key:".getBytes(StandardCharsets.UTF_8)))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
