@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -42,13 +41,9 @@ import org.wootrichub.observe.CapturedLogs;
 class HttpServerGuardsRouteTest {
 
     static final String DATA = "target/route-tests/http-guards";
-    private static final HubPorts PORTS = HubPorts.claim();
+    private static final HubPorts PORTS = HubPorts.claim(DATA);
     /** Well past every configured timeout: a connection still open by then was not cut off. */
     private static final int GIVE_UP_MILLIS = 6000;
-
-    static {
-        DispatchRouteTest.deleteTree(Path.of(DATA));
-    }
 
     @AfterAll
     static void releasePorts() {

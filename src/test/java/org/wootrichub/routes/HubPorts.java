@@ -2,10 +2,12 @@ package org.wootrichub.routes;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 
 /**
- * Free ports for the hub's two HTTP servers in a route test that talks HTTP, set as JVM system properties (they
- * override application.properties) before the test class's Camel context starts; released after the class.
+ * What a route test that talks HTTP claims before its class's Camel context starts: an empty data folder, and free
+ * ports for the hub's two HTTP servers, set as JVM system properties (they override application.properties);
+ * released after the class.
  */
 final class HubPorts {
 
@@ -17,7 +19,8 @@ final class HubPorts {
         this.management = management;
     }
 
-    static HubPorts claim() {
+    static HubPorts claim(String dataDir) {
+        DispatchRouteTest.deleteTree(Path.of(dataDir));
         HubPorts ports = new HubPorts(freePort(), freePort());
         System.setProperty("hub.http-port", Integer.toString(ports.http));
         System.setProperty("hub.management-port", Integer.toString(ports.management));

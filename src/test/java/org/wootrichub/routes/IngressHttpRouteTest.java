@@ -7,7 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -32,12 +31,8 @@ import org.wootrichub.HubConfiguration;
 class IngressHttpRouteTest {
 
     static final String DATA = "target/route-tests/ingress-http";
-    private static final HubPorts PORTS = HubPorts.claim();
+    private static final HubPorts PORTS = HubPorts.claim(DATA);
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    static {
-        DispatchRouteTest.deleteTree(Path.of(DATA));
-    }
 
     @AfterAll
     static void releasePorts() {
