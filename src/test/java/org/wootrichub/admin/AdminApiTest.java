@@ -74,7 +74,7 @@ class AdminApiTest {
     /** Three dead letters: two wootric_rejected, one invalid_score; nothing on the ingest queue. */
     @BeforeEach
     void seed() throws Exception {
-        deadLetters.purge(null, null);
+        drain(QUEUES.deadLetters());
         drain(QUEUES.events());
         try (Connection connection = factory.createConnection();
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -96,7 +96,7 @@ class AdminApiTest {
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             var consumer = session.createConsumer(session.createQueue(queue));
-            while (consumer.receive(200) != null) {
+            while (consumer.receive(50) != null) {
                 // drop
             }
         }
