@@ -17,20 +17,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.wootrichub.HubConfiguration;
 
-/** The ingress port of the real application (YAML routes, embedded broker) over HTTP. */
+/**
+ * The ingress port of the real application (YAML routes, embedded broker) over HTTP: the methods, paths and media
+ * types it refuses.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @CamelMainTest(
         configurationClasses = HubConfiguration.class,
         properties = {
             "camel.main.routesIncludePattern=file:routes/*.camel.yaml",
-            "hub.data-dir=" + IngressHttpRouteTest.DATA,
+            "hub.data-dir=" + IngressRefusalsRouteTest.DATA,
             "hub.write-keys=test-key",
             "hub.dispatch.consumers=1",
             "camel.routecontroller.enabled=false"
         })
-class IngressHttpRouteTest {
+class IngressRefusalsRouteTest {
 
-    static final String DATA = "target/route-tests/ingress-http";
+    static final String DATA = "target/route-tests/ingress-refusals";
     private static final HubPorts PORTS = HubPorts.claim(DATA);
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
