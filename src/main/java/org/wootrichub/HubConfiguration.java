@@ -35,6 +35,7 @@ import org.wootrichub.delivery.Parking;
 import org.wootrichub.delivery.PlanExecutor;
 import org.wootrichub.delivery.UserHolds;
 import org.wootrichub.ingress.HttpIngress;
+import org.wootrichub.ingress.HttpServerGuards;
 import org.wootrichub.ingress.IngressLimits;
 import org.wootrichub.ingress.IngressReplies;
 import org.wootrichub.ingress.QueueIngress;
@@ -89,6 +90,12 @@ public class HubConfiguration implements CamelConfiguration {
     private String adminToken;
     @PropertyInject("hub.management-port")
     private int managementPort;
+    @PropertyInject("hub.http.idle-timeout")
+    private String idleTimeout;
+    @PropertyInject("hub.http.header-timeout")
+    private String headerTimeout;
+    @PropertyInject("hub.http.body-timeout")
+    private String bodyTimeout;
 
     /** The broker is asked for the backlog gauges at most this often, whatever the scrape rate. */
     private static final long BACKLOG_REFRESH_MILLIS = 5_000;
@@ -98,7 +105,8 @@ public class HubConfiguration implements CamelConfiguration {
     private JmsPoolConnectionFactory pool;
 
     /**
-     * What must happen in this order, before the first route starts: the broker, JMS on it, the users' holds. Once
+     * What must happen in this order, before the first route starts: the broker, JMS on it, the HTTP servers' guards,
+     * the users' holds. Once
      * the context has fully started (the management server and the metrics registry exist only then): the gauges and
      * the admin API.
      */
@@ -114,6 +122,9 @@ public class HubConfiguration implements CamelConfiguration {
             }
         }, true, true);
         context.getComponent("jms", JmsComponent.class).setConnectionFactory(pool);
+        // idle, header and body timeouts on the ingress and management servers, before they accept a connection
+        new HttpServerGuards(HubSettings.parseDuration(idleTimeout), HubSettings.parseDuration(headerTimeout),
+                HubSettings.parseDuration(bodyTimeout)).install(context);
         BrokerManagement management = new BrokerManagement(artemis);
         UserHolds holds = context.getRegistry().lookupByNameAndType("userHolds", UserHolds.class);
         restoreHolds(holds, queues, management);

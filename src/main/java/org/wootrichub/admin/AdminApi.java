@@ -2,6 +2,7 @@ package org.wootrichub.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,13 +12,14 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.event.SegmentJson;
+import org.wootrichub.observe.LogValues;
 
 /**
  * The dead-letter admin API, on the management port next to health and metrics, behind a bearer token
  * (HUB_ADMIN_TOKEN). Without a configured token it is not mounted at all.
  *
  * <pre>
- * GET    /admin/dlq?reason=&amp;offset=&amp;limit=   list (paged, oldest first)
+ * GET    /admin/dlq?reason=&amp;offset=&amp;limit=   list (paged, oldest first; limit 1-500, default 50)
  * GET    /admin/dlq/{id}                       one dead letter with its original event
  * POST   /admin/dlq/{id}/replay                back to the events queue
  * POST   /admin/dlq/replay?reason=             all, or those with the reason
@@ -28,6 +30,8 @@ import org.wootrichub.event.SegmentJson;
 public class AdminApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+    private static final int MAX_LIMIT = 500;
+    private static final int MAX_OFFSET = 10_000_000;
 
     private final DeadLetters deadLetters;
     private final byte[] token;
@@ -44,28 +48,80 @@ public class AdminApi {
             LOG.warn("No management server on port {}: the admin API is not available", managementPort);
             return;
         }
-        router.route(HttpMethod.GET, "/admin/dlq").handler(rc -> handle(rc, () -> deadLetters.list(
-                rc.request().getParam("reason"), intParam(rc, "offset", 0), Math.min(500, intParam(rc, "limit", 50)))));
-        router.route(HttpMethod.POST, "/admin/dlq/replay").handler(rc -> handle(rc, () -> count("replayed",
-                deadLetters.replay(rc.request().getParam("reason"), null))));
-        router.route(HttpMethod.DELETE, "/admin/dlq").handler(rc -> handle(rc, () -> count("purged",
-                deadLetters.purge(rc.request().getParam("reason"), null))));
-        router.route(HttpMethod.GET, "/admin/dlq/:id").handler(rc -> handle(rc, () -> deadLetters.show(rc.pathParam("id"))));
-        router.route(HttpMethod.POST, "/admin/dlq/:id/replay").handler(rc -> handle(rc, () -> one("replayed",
-                deadLetters.replay(null, rc.pathParam("id")))));
-        router.route(HttpMethod.DELETE, "/admin/dlq/:id").handler(rc -> handle(rc, () -> one("purged",
-                deadLetters.purge(null, rc.pathParam("id")))));
+        mount(router);
         LOG.info("Dead-letter admin API on port {} under /admin/dlq", managementPort);
     }
 
-    private void handle(RoutingContext rc, Callable<ObjectNode> action) {
+    /**
+     * Every request value is checked before the broker is asked anything: an id that is blank or not a message id is
+     * 404, a blank or malformed reason and a limit or offset out of range are 400, so no value can widen an operation
+     * beyond what it names.
+     */
+    void mount(Router router) {
+        router.route(HttpMethod.GET, "/admin/dlq").handler(rc -> handle(rc, () -> {
+            exactPath(rc, "/admin/dlq");
+            String reason = reason(rc);
+            int offset = intParam(rc, "offset", 0, 0, MAX_OFFSET);
+            int limit = intParam(rc, "limit", 50, 1, MAX_LIMIT);
+            return () -> deadLetters.list(reason, offset, limit);
+        }));
+        router.route(HttpMethod.POST, "/admin/dlq/replay").handler(rc -> handle(rc, () -> {
+            exactPath(rc, "/admin/dlq/replay");
+            String reason = reason(rc);
+            return () -> count("replayed", deadLetters.replay(reason, null));
+        }));
+        router.route(HttpMethod.DELETE, "/admin/dlq").handler(rc -> handle(rc, () -> {
+            exactPath(rc, "/admin/dlq");
+            String reason = reason(rc);
+            return () -> count("purged", deadLetters.purge(reason, null));
+        }));
+        router.route(HttpMethod.GET, "/admin/dlq/:id").handler(rc -> handle(rc, () -> {
+            String id = id(rc);
+            return () -> deadLetters.show(id);
+        }));
+        router.route(HttpMethod.POST, "/admin/dlq/:id/replay").handler(rc -> handle(rc, () -> {
+            String id = id(rc);
+            return () -> one("replayed", deadLetters.replay(null, id));
+        }));
+        router.route(HttpMethod.DELETE, "/admin/dlq/:id").handler(rc -> handle(rc, () -> {
+            String id = id(rc);
+            return () -> one("purged", deadLetters.purge(null, id));
+        }));
+    }
+
+    /** Checks the request's values and returns the broker work to do, or throws {@link Refused}. */
+    private interface Request {
+        Callable<ObjectNode> prepare();
+    }
+
+    /** A request refused before the broker is asked anything. */
+    private static final class Refused extends RuntimeException {
+        private final int status;
+        private final String code;
+
+        Refused(int status, String code, String message) {
+            super(message, null, false, false);
+            this.status = status;
+            this.code = code;
+        }
+    }
+
+    private void handle(RoutingContext rc, Request request) {
         if (!authorised(rc.request().getHeader("Authorization"))) {
             reply(rc, 401, error("unauthorized", "a valid admin bearer token is required"));
             return;
         }
+        Callable<ObjectNode> action;
+        try {
+            action = request.prepare();
+        } catch (Refused refused) {
+            reply(rc, refused.status, error(refused.code, refused.getMessage()));
+            return;
+        }
         rc.vertx().<ObjectNode>executeBlocking(action::call, false).onComplete(result -> {
             if (result.failed()) {
-                LOG.warn("admin request {} {} failed: {}", rc.request().method(), rc.request().path(), result.cause().getMessage());
+                LOG.warn("admin request {} {} failed: {}", rc.request().method(), LogValues.safe(rc.request().path()),
+                        LogValues.safe(result.cause().getMessage()));
                 reply(rc, 503, error("broker_unavailable", "the dead-letter queue could not be read; retry later"));
             } else if (result.result() == null) {
                 reply(rc, 404, error("not_found", "no dead letter with that id"));
@@ -73,6 +129,33 @@ public class AdminApi {
                 reply(rc, 200, result.result());
             }
         });
+    }
+
+    /**
+     * The operations on many dead letters answer only at their exact path: the router would also take
+     * /admin/dlq/ (a blank id) or /admin/dlq//replay for them, and those name one dead letter, not all.
+     */
+    private static void exactPath(RoutingContext rc, String path) {
+        if (!path.equals(rc.request().path())) {
+            throw new Refused(404, "not_found", "no dead letter with that id");
+        }
+    }
+
+    /** The reason filter: absent means all; present, it must be a reason code. */
+    private static String reason(RoutingContext rc) {
+        String reason = rc.request().getParam("reason");
+        if (reason != null && !DeadLetters.validReason(reason)) {
+            throw new Refused(400, "invalid_reason", "reason must be a reason code such as wootric_rejected");
+        }
+        return reason;
+    }
+
+    private static String id(RoutingContext rc) {
+        String id = rc.pathParam("id");
+        if (!DeadLetters.validId(id)) {
+            throw new Refused(404, "not_found", "no dead letter with that id");
+        }
+        return id;
     }
 
     boolean authorised(String authorization) {
@@ -91,13 +174,20 @@ public class AdminApi {
         return n == 0 ? null : count(field, n);
     }
 
-    private static int intParam(RoutingContext rc, String name, int fallback) {
-        try {
-            String value = rc.request().getParam(name);
-            return value == null ? fallback : Math.max(0, Integer.parseInt(value));
-        } catch (NumberFormatException e) {
+    private static int intParam(RoutingContext rc, String name, int fallback, int min, int max) {
+        String value = rc.request().getParam(name);
+        if (value == null) {
             return fallback;
         }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new Refused(400, "invalid_" + name, name + " must be a whole number from " + min + " to " + max);
     }
 
     private static ObjectNode error(String code, String message) {

@@ -14,6 +14,7 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.util.Enumeration;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.wootrichub.broker.HubHeaders;
 import org.wootrichub.broker.QueueNames;
 import org.wootrichub.event.SegmentJson;
@@ -56,6 +57,9 @@ public class DeadLetters {
 
     /** One dead letter with its original event, or null. */
     public ObjectNode show(String id) throws JMSException {
+        if (!validId(id)) {
+            return null;
+        }
         try (Connection connection = connectionFactory.createConnection();
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 QueueBrowser browser = session.createBrowser(session.createQueue(queues.deadLetters()), selector(null, id))) {
@@ -76,6 +80,9 @@ public class DeadLetters {
     }
 
     private int drain(String reason, String id, boolean replay) throws JMSException {
+        if (id != null && !validId(id)) {
+            return 0;
+        }
         int moved = 0;
         try (Connection connection = connectionFactory.createConnection();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
@@ -149,13 +156,36 @@ public class DeadLetters {
         }
     }
 
-    /** A JMS selector for a reason and/or a message id; values are quoted so no selector can be injected. */
+    /** A JMS message id as the broker makes them ("ID:" and a UUID): letters, digits and a few separators only. */
+    public static boolean validId(String id) {
+        return id != null && VALID_ID.matcher(id).matches();
+    }
+
+    /** A reason code (wootric_rejected, auth_failed...): lower-case letters, digits and underscores. */
+    public static boolean validReason(String reason) {
+        return reason != null && VALID_REASON.matcher(reason).matches();
+    }
+
+    private static final Pattern VALID_ID = Pattern.compile("ID:[A-Za-z0-9][A-Za-z0-9._:-]{0,99}");
+    private static final Pattern VALID_REASON = Pattern.compile("[a-z0-9_]{1,64}");
+
+    /**
+     * A JMS selector for a reason and/or a message id (null for none: every dead letter). A value that is not a
+     * valid reason or id is refused rather than dropped, so it can never widen the selection to everything; values
+     * are quoted as well.
+     */
     static String selector(String reason, String id) {
+        if (reason != null && !validReason(reason)) {
+            throw new IllegalArgumentException("not a reason code");
+        }
+        if (id != null && !validId(id)) {
+            throw new IllegalArgumentException("not a message id");
+        }
         StringBuilder selector = new StringBuilder();
-        if (reason != null && !reason.isBlank()) {
+        if (reason != null) {
             selector.append(HubHeaders.REASON).append(" = '").append(reason.replace("'", "''")).append("'");
         }
-        if (id != null && !id.isBlank()) {
+        if (id != null) {
             if (selector.length() > 0) {
                 selector.append(" AND ");
             }

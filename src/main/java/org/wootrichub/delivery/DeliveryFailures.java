@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.broker.HubHeaders;
 import org.wootrichub.observe.HubMetrics;
+import org.wootrichub.observe.LogValues;
 import org.wootrichub.observe.SecretMasker;
 import org.wootrichub.wootric.AnswerClassifier;
 import org.wootrichub.wootric.DeliveryFailure;
@@ -110,7 +111,6 @@ public class DeliveryFailures {
             return;
         }
         UserHolds.Admission parking = holds.failed(user, seq);
-        LOG.debug("hold failure: user {} place {} -> {}", user, seq, parking);
         int parked = intHeader(message, HubHeaders.PARKED_COUNT) + 1;
         String reason = failure instanceof DeliveryFailure f ? f.reason() : "delivery_error";
         message.setHeader(HubHeaders.ATTEMPT_COUNT, attempts(exchange));
@@ -121,8 +121,12 @@ public class DeliveryFailures {
         Parking.park(exchange, parking);
         exchange.setProperty(HubHeaders.NEXT_QUEUE, eventsQueue);
         metrics.parked(type(exchange), reason);
-        LOG.warn("Delivery of {} event {} failed ({}); parked for {} ms (parking {})", type(exchange), Parking.messageId(exchange),
-                masker.mask(failure == null ? "?" : failure.getMessage()), parking.deliverAt() - now.toEpochMilli(), parked);
+        String messageId = Parking.messageId(exchange);
+        try (LogValues.EventScope scope = LogValues.event(messageId, user)) {
+            LOG.debug("hold failure: user {} place {} -> {}", LogValues.safe(user), seq, parking);
+            LOG.warn("Delivery of {} event {} failed ({}); parked for {} ms (parking {})", LogValues.safe(type(exchange)),
+                    LogValues.safe(messageId), failureText(failure, "?"), parking.deliverAt() - now.toEpochMilli(), parked);
+        }
     }
 
     private void prepareDeadLetter(Exchange exchange, String reason, Throwable failure) {
@@ -157,8 +161,16 @@ public class DeliveryFailures {
         }
         exchange.setProperty(HubHeaders.NEXT_QUEUE, deadLetterQueue);
         metrics.deadLettered(type(exchange), reason);
-        LOG.error("Dead letter: {} event {} → {} ({}): {}", type(exchange), Parking.messageId(exchange), deadLetterQueue, reason,
-                masker.mask(failure == null ? "" : failure.getMessage()));
+        String messageId = Parking.messageId(exchange);
+        try (LogValues.EventScope scope = LogValues.event(messageId, Parking.userKey(exchange))) {
+            LOG.error("Dead letter: {} event {} → {} ({}): {}", LogValues.safe(type(exchange)), LogValues.safe(messageId),
+                    deadLetterQueue, reason, failureText(failure, ""));
+        }
+    }
+
+    /** A failure's message for a log line: secrets masked, and escaped, since it may quote the event. */
+    private String failureText(Throwable failure, String none) {
+        return failure == null ? none : LogValues.safe(masker.mask(failure.getMessage()));
     }
 
     /** The failure, unwrapped from Camel's wrappers (a transformer's failure arrives inside an expression error). */

@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.broker.HubHeaders;
 import org.wootrichub.event.SegmentJson;
+import org.wootrichub.observe.LogValues;
 
 /**
  * The dispatch route's side of {@link UserHolds}: before delivery, a held user's event is parked behind the
@@ -34,7 +35,12 @@ public class Parking {
         if (admission.park()) {
             park(exchange, admission);
         }
-        LOG.debug("hold admission: user {} place {} round {} -> {}", user, seq, round, admission);
+        if (LOG.isDebugEnabled()) {
+            try (LogValues.EventScope scope = LogValues.event(messageId(exchange), user)) {
+                LOG.debug("hold admission: user {} place {} round {} -> {}", LogValues.safe(user), seq,
+                        round, admission);
+            }
+        }
     }
 
     public void finished(Exchange exchange) {

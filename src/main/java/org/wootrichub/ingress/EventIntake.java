@@ -59,7 +59,7 @@ public final class EventIntake {
         List<QueuedEvent> accepted = new ArrayList<>(events.size());
         List<RejectedEvent> rejected = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
-            JsonNode node = events.get(i);
+            JsonNode node = withoutWriteKey(events.get(i));
             String original = SegmentJson.write(node);
             String reason = reasonFor(node, original, pathType);
             if (reason != null) {
@@ -67,13 +67,41 @@ public final class EventIntake {
                 continue;
             }
             ObjectNode event = (ObjectNode) node;
-            // a write key is a secret: it is never stored with the event
-            event.remove("writeKey");
             EventNormaliser.normalise(event, batch, receivedAt, clientIp);
-            accepted.add(new QueuedEvent(SegmentJson.write(event), SegmentJson.text(event, "messageId"),
+            String normalised = SegmentJson.write(event);
+            if (utf8Length(normalised) > limits.maxEventBytes()) {
+                // the batch's context and integrations are merged in by now: the limit holds for what is stored
+                rejected.add(new RejectedEvent(i, "event_too_large", original));
+                continue;
+            }
+            accepted.add(new QueuedEvent(normalised, SegmentJson.text(event, "messageId"),
                     SegmentJson.userKey(event), SegmentJson.text(event, "type")));
         }
         return new IntakeResult(accepted, rejected, single);
+    }
+
+    /**
+     * Removes the write key (a secret) from a request body and its events, so it is never stored anywhere: not with
+     * a queued event, a rejected one, or a whole rejected body.
+     */
+    public static JsonNode withoutWriteKeys(JsonNode root) {
+        withoutWriteKey(root);
+        JsonNode events = root != null && root.isObject() ? root.get("batch") : root;
+        if (events != null && events.isArray()) {
+            events.forEach(EventIntake::withoutWriteKey);
+        }
+        return root;
+    }
+
+    private static JsonNode withoutWriteKey(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            object.remove("writeKey");
+        }
+        return node;
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private String reasonFor(JsonNode node, String serialised, String pathType) {
@@ -85,6 +113,6 @@ public final class EventIntake {
                 return "type_mismatch";
             }
         }
-        return validator.rejectionReason(node, serialised.getBytes(StandardCharsets.UTF_8).length);
+        return validator.rejectionReason(node, utf8Length(serialised));
     }
 }

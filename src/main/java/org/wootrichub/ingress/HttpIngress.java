@@ -1,15 +1,15 @@
 package org.wootrichub.ingress;
 
 import org.wootrichub.event.SegmentJson;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.broker.IntakeResult;
+import org.wootrichub.observe.LogValues;
 
 /** Segment's Tracking API: turns one HTTP request into the events to queue, or refuses it with a precise error. */
 public class HttpIngress {
@@ -44,32 +44,36 @@ public class HttpIngress {
     /** Reads the request of the exchange; the body becomes the {@link IntakeResult}. */
     public IntakeResult accept(Exchange exchange) {
         var in = exchange.getMessage();
-        String path = endpointName(in.getHeader(Exchange.HTTP_PATH, String.class), in.getHeader(Exchange.HTTP_URI, String.class));
-        String pathType = SINGLE_PATHS.get(path);
-        boolean webhook = path.equals("webhook");
-        boolean batch = path.equals("batch") || path.equals("b") || path.equals("import");
+        String path = endpointName(in.getHeader(Exchange.HTTP_URI, String.class));
+        String pathType = path == null ? null : SINGLE_PATHS.get(path);
+        boolean webhook = "webhook".equals(path);
+        boolean batch = "batch".equals(path) || "b".equals(path) || "import".equals(path);
         if (pathType == null && !webhook && !batch) {
-            throw new IngressRejection(404, "unknown_path", "no Segment endpoint at /v1/" + path);
+            throw new IngressRejection(404, "unknown_path", "no Segment endpoint at this path");
+        }
+        if (!"POST".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
+            throw new IngressRejection(405, "method_not_allowed", "the Tracking API takes POST only");
         }
 
-        // a signed webhook is authenticated by its signature; everything else by a write key
+        // a webhook signed over its whole body is authenticated by the signature; everything else by a write key
         boolean signed = webhook && webhookSignature.configured();
         String headerKey = WriteKeys.fromBasicAuth(in.getHeader("Authorization", String.class));
         if (!signed && headerKey != null) {
             requireKey(headerKey);
         }
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
-        if (contentType != null && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+        String mediaType = contentType == null ? "" : contentType.trim().toLowerCase(Locale.ROOT);
+        if (mediaType.startsWith("application/x-www-form-urlencoded") || mediaType.startsWith("multipart/")) {
             // the HTTP server consumes form bodies before the route sees them: say so instead of "empty body"
             throw new IngressRejection(415, "unsupported_media_type",
                     "send the events as JSON with Content-Type application/json or text/plain");
         }
         byte[] body = BodyDecoder.decode(in.getBody(byte[].class), in.getHeader("Content-Encoding", String.class),
                 limits.maxRequestBytes());
-        if (signed && !webhookSignature.verify(body, in.getHeader("X-Signature", String.class))) {
-            throw new IngressRejection(401, "invalid_signature", "X-Signature does not match the body");
+        if (signed) {
+            checkSignature(body, in.getHeader("X-Signature", String.class), headerKey);
         }
-        JsonNode root = parse(body);
+        JsonNode root = StrictJson.parse(body);
         if (!signed && headerKey == null) {
             requireKey(bodyWriteKey(root));
         }
@@ -83,9 +87,28 @@ public class HttpIngress {
         return result;
     }
 
+    /**
+     * A signature over the whole body authenticates the request. Segment signs only the first element of an array:
+     * anyone holding one such request could append events to it, so that form needs a valid write key as well.
+     */
+    private void checkSignature(byte[] body, String signature, String headerKey) {
+        switch (webhookSignature.match(body, signature)) {
+            case WHOLE_BODY -> {
+            }
+            case FIRST_ELEMENT -> {
+                if (headerKey == null) {
+                    throw new IngressRejection(401, "unauthorized",
+                            "X-Signature covers only the first event: send a write key in Authorization as well");
+                }
+                requireKey(headerKey);
+            }
+            default -> throw new IngressRejection(401, "invalid_signature", "X-Signature does not match the body");
+        }
+    }
+
     private void requireKey(String key) {
         if (!writeKeys.accepts(key)) {
-            LOG.debug("request refused: write key {} is not accepted", WriteKeys.masked(key));
+            LOG.debug("request refused: write key {} is not accepted", LogValues.safe(WriteKeys.masked(key)));
             throw new IngressRejection(401, "unauthorized", "missing or unknown write key");
         }
     }
@@ -95,23 +118,6 @@ public class HttpIngress {
             return root.isEmpty() ? null : SegmentJson.text(root.get(0), "writeKey");
         }
         return SegmentJson.text(root, "writeKey");
-    }
-
-    private static JsonNode parse(byte[] body) {
-        if (body.length == 0) {
-            throw new IngressRejection(400, "invalid_json", "the body is empty");
-        }
-        try {
-            JsonNode root = SegmentJson.MAPPER.readTree(body);
-            if (root == null || !(root.isObject() || root.isArray())) {
-                throw new IngressRejection(400, "invalid_json", "the body must be a JSON object or array");
-            }
-            return root;
-        } catch (JsonProcessingException e) {
-            throw new IngressRejection(400, "invalid_json", "the body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new IngressRejection(400, "invalid_json", "the body could not be read");
-        }
     }
 
     private String clientIp(Exchange exchange) {
@@ -128,22 +134,23 @@ public class HttpIngress {
         return null;
     }
 
-    /** The last segment of the path after /v1/, without a trailing slash: "import" for /v1/import/. */
-    static String endpointName(String httpPath, String httpUri) {
-        String path = httpPath != null && !httpPath.isEmpty() ? httpPath : httpUri == null ? "" : httpUri;
+    /**
+     * The endpoint of a request URI: "track" for /v1/track, "import" for /v1/import and /v1/import/ (analytics-java);
+     * null for any other path (/v1track, /v1//track, /v1/track/x), so that only the documented paths reach the ingress.
+     */
+    static String endpointName(String httpUri) {
+        String path = httpUri == null ? "" : httpUri;
         int query = path.indexOf('?');
         if (query >= 0) {
             path = path.substring(0, query);
         }
-        while (path.endsWith("/")) {
-            path = path.substring(0, path.length() - 1);
+        if (path.equals("/v1/import/")) {
+            return "import";
         }
-        if (path.startsWith("/v1/")) {
-            path = path.substring(4);
+        if (!path.startsWith("/v1/")) {
+            return null;
         }
-        while (path.startsWith("/")) {
-            path = path.substring(1);
-        }
-        return path;
+        String name = path.substring(4);
+        return name.matches("[a-z]+") ? name : null;
     }
 }

@@ -7,6 +7,7 @@ import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.observe.HubMetrics;
+import org.wootrichub.observe.LogValues;
 import org.wootrichub.observe.SecretMasker;
 import org.wootrichub.broker.IntakeResult;
 import org.wootrichub.event.SegmentJson;
@@ -36,12 +37,15 @@ public class IngressReplies {
         metrics.ingress("refused_" + rejection.status(), 1);
         LOG.debug("ingress request refused: {} {}", rejection.status(), rejection.code());
         reply(exchange.getMessage(), rejection.status(), error(rejection.code(), masker.mask(rejection.getMessage())));
+        if (rejection.status() == 405) {
+            exchange.getMessage().setHeader("Allow", "POST");
+        }
     }
 
     public void brokerUnavailable(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         metrics.ingress("refused_503", 1);
-        LOG.warn("ingress answered 503: {}", cause == null ? "?" : masker.mask(cause.getMessage()));
+        LOG.warn("ingress answered 503: {}", cause == null ? "?" : LogValues.safe(masker.mask(cause.getMessage())));
         Message message = exchange.getMessage();
         reply(message, 503, error("broker_unavailable", "the events could not be stored; retry later"));
         message.setHeader("Retry-After", Integer.toString(retryAfterSeconds));

@@ -3,6 +3,7 @@ package org.wootrichub.ingress;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.wootrichub.broker.IntakeResult;
 import org.wootrichub.broker.RejectedEvent;
 import org.wootrichub.event.SegmentJson;
@@ -21,20 +22,24 @@ public class QueueIngress {
         this.clock = clock;
     }
 
+    /** A quoted writeKey value in text that is not JSON: the best that can be done to keep the key out of storage. */
+    private static final Pattern WRITE_KEY_TEXT = Pattern.compile("(\"writeKey\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"?");
+
     public IntakeResult accept(String body) {
         JsonNode root;
         try {
-            root = body == null ? null : SegmentJson.MAPPER.readTree(body);
-        } catch (Exception e) {
-            root = null;
-        }
-        if (root == null || !(root.isObject() || root.isArray())) {
-            return new IntakeResult(List.of(), List.of(new RejectedEvent(0, "invalid_json", body == null ? "" : body)), true);
+            root = StrictJson.parse(body == null ? "" : body);
+        } catch (IngressRejection e) {
+            return rejectedWhole(e.code(), body == null ? "" : WRITE_KEY_TEXT.matcher(body).replaceAll("$1\"\""));
         }
         try {
             return intake.read(root, EventIntake.Shape.ANY, null, clock.instant(), null);
         } catch (IngressRejection e) {
-            return new IntakeResult(List.of(), List.of(new RejectedEvent(0, e.code(), body)), true);
+            return rejectedWhole(e.code(), SegmentJson.write(EventIntake.withoutWriteKeys(root)));
         }
+    }
+
+    private static IntakeResult rejectedWhole(String reason, String json) {
+        return new IntakeResult(List.of(), List.of(new RejectedEvent(0, reason, json)), true);
     }
 }

@@ -14,9 +14,20 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Segment's Webhooks destination signs the body with HMAC-SHA1 of a shared secret (header X-Signature, lowercase
- * hex). For an array it signs only the first element, so that form is accepted too.
+ * hex). For an array it signs only the first element: such a signature says nothing about the other elements, so
+ * it is told apart ({@link Match#FIRST_ELEMENT}) and the caller must not let it authenticate the request alone.
  */
 public final class WebhookSignature {
+
+    /** What a signature covers. */
+    public enum Match {
+        /** the whole raw body: the request is authentic */
+        WHOLE_BODY,
+        /** only the first element of an array body: anything after it may have been appended by anyone */
+        FIRST_ELEMENT,
+        /** nothing */
+        NONE
+    }
 
     private final byte[] secret;
 
@@ -28,16 +39,16 @@ public final class WebhookSignature {
         return secret.length > 0;
     }
 
-    public boolean verify(byte[] body, String signature) {
+    public Match match(byte[] body, String signature) {
         if (signature == null || signature.isBlank()) {
-            return false;
+            return Match.NONE;
         }
         byte[] given = signature.trim().toLowerCase().getBytes(StandardCharsets.US_ASCII);
         if (MessageDigest.isEqual(given, hex(body))) {
-            return true;
+            return Match.WHOLE_BODY;
         }
         byte[] first = firstArrayElement(body);
-        return first != null && MessageDigest.isEqual(given, hex(first));
+        return first != null && MessageDigest.isEqual(given, hex(first)) ? Match.FIRST_ELEMENT : Match.NONE;
     }
 
     public byte[] hex(byte[] data) {

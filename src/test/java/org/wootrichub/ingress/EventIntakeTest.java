@@ -235,6 +235,52 @@ class EventIntakeTest {
         });
     }
 
+    @Test
+    @DisplayName("writeKey is not stored with rejected events either (segment.rejected)")
+    void writeKeyIsRemovedFromRejectedEvents() {
+        IntakeResult result = intake.read(json("""
+                {"writeKey":"wk-secret-1234","batch":[
+                  {"type":"track","userId":"u1","writeKey":"wk-secret-1234"},
+                  {"userId":"u2","writeKey":"wk-secret-1234"},
+                  {"type":"identify","userId":"u3","writeKey":"wk-secret-1234","traits":{"bio":"%s"}}]}"""
+                .formatted("x".repeat(33 * 1024))), EventIntake.Shape.BATCH, null, RECEIVED, IP);
+        assertThat(result.rejected()).extracting(RejectedEvent::reason).containsExactly("missing_event", "missing_type", "event_too_large");
+        assertThat(result.rejected()).allSatisfy(r -> assertThat(r.json()).doesNotContain("wk-secret-1234").doesNotContain("writeKey"));
+    }
+
+    // ---------------------------------------------------------------- size after normalisation
+
+    private static final String BIG_BATCH_CONTEXT = """
+            {"context":{"note":"%s"},"integrations":{"Other":{"blob":"%s"}},"batch":[
+              {"type":"identify","userId":"small","messageId":"m-small","context":{"note":"own"},"integrations":{"Other":{}}},
+              {"type":"identify","userId":"merged","messageId":"m-merged"},
+              {"type":"track","userId":"tiny","event":"E","messageId":"m-tiny","context":{"note":"own"}}]}"""
+            .formatted("c".repeat(20 * 1024), "i".repeat(14 * 1024));
+
+    @Test
+    @DisplayName("an event over 32 KB once the batch context and integrations are merged in is rejected event_too_large")
+    void mergedEventOverTheLimitIsRejected() {
+        IntakeResult result = intake.read(json(BIG_BATCH_CONTEXT), EventIntake.Shape.BATCH, null, RECEIVED, IP);
+
+        // m-tiny gets only the integrations (its own context.note wins): 14 KB, accepted
+        assertThat(result.accepted()).extracting(QueuedEvent::messageId).containsExactly("m-small", "m-tiny");
+        assertThat(result.rejected()).extracting(RejectedEvent::index, RejectedEvent::reason)
+                .containsExactly(tuple(1, "event_too_large"));
+        // the rejected event is stored as it was sent, not with the batch's context
+        assertThat(result.rejected().get(0).json()).doesNotContain("ccccc");
+        JsonNode reply = json(IngressReplies.acceptedJson(result));
+        assertThat(reply.path("accepted").asInt()).isEqualTo(2);
+        assertThat(reply.path("rejected").get(0).path("reason").asText()).isEqualTo("event_too_large");
+    }
+
+    @Test
+    @DisplayName("nothing stored from a request is larger than 32 KB per event")
+    void storedEventsStayWithinTheLimit() {
+        IntakeResult result = intake.read(json(BIG_BATCH_CONTEXT), EventIntake.Shape.BATCH, null, RECEIVED, IP);
+        assertThat(result.accepted()).allSatisfy(q ->
+                assertThat(q.json().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(32 * 1024));
+    }
+
     // ---------------------------------------------------------------- normalisation through intake
 
     @Test

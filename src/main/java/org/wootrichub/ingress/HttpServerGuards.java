@@ -1,0 +1,239 @@
+package org.wootrichub.ingress;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.ext.web.RoutingContext;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.support.LifecycleStrategySupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wootrichub.observe.LogValues;
+
+/**
+ * Guards the hub's HTTP servers (the ingress port and the management port) against slow and vanishing clients.
+ *
+ * <ul>
+ * <li>idle: a connection with no request in progress on which nothing arrives is closed after the idle timeout
+ * (from when it opened, or from the end of its last response);</li>
+ * <li>header: once the first bytes of a request arrived, its headers must be complete within the header timeout
+ * (a half-sent request line or headers, or headers trickled byte by byte);</li>
+ * <li>body: once the headers are in, the body must be complete within the body timeout (a body shorter than its
+ * Content-Length, or trickled).</li>
+ * </ul>
+ *
+ * A request being processed has no deadline here. Bodies are read on the event loop before a route runs, so a slow
+ * client never holds a worker thread; these deadlines also free its connection. A client that goes away in the
+ * middle of a body is logged at DEBUG, not as Vert.x's "Unhandled exception in router" ERROR.
+ *
+ * <p>Camel 4.18's main HTTP servers (camel.server.*, camel.management.*) offer no timeout option and build their
+ * Vert.x server options themselves, so each server is given its own Vert.x instance whose createHttpServer adds the
+ * guards; the servers must not have started yet.
+ */
+public final class HttpServerGuards {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServerGuards.class);
+
+    private final long idleNanos;
+    private final long headerNanos;
+    private final long bodyNanos;
+    private final long tickMillis;
+    private final List<Vertx> instances = new ArrayList<>();
+
+    public HttpServerGuards(Duration idle, Duration header, Duration body) {
+        this.idleNanos = idle.toNanos();
+        this.headerNanos = header.toNanos();
+        this.bodyNanos = body.toNanos();
+        long shortest = Math.min(idle.toMillis(), Math.min(header.toMillis(), body.toMillis()));
+        this.tickMillis = Math.max(10, Math.min(1000, shortest / 10));
+    }
+
+    /** Call while configuring the context: Camel has made its HTTP servers, not yet started them. */
+    public void install(CamelContext context) throws Exception {
+        for (VertxPlatformHttpServer server : context.hasServices(VertxPlatformHttpServer.class)) {
+            Vertx vertx = Vertx.vertx();
+            instances.add(vertx);
+            server.setVertx(guarded(vertx));
+        }
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext stopped) {
+                // the servers do not close a Vert.x they were given
+                instances.forEach(vertx -> vertx.close(closed -> { }));
+                instances.clear();
+            }
+        });
+        context.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+                // the routers exist once the servers have started
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
+                for (VertxPlatformHttpRouter router : started.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
+                    router.route().order(Integer.MIN_VALUE).failureHandler(HttpServerGuards::clientGone);
+                }
+            }
+        });
+    }
+
+    /** A failure because the client went away (or was cut off) is no error of the hub's: DEBUG, and no reply. */
+    static void clientGone(RoutingContext rc) {
+        Throwable failure = rc.failure();
+        if (failure instanceof HttpClosedException || rc.response().closed()) {
+            LOG.debug("the client of {} {} went away before the request was complete: {}", rc.request().method(),
+                    LogValues.safe(rc.request().path()), LogValues.safe(failure == null ? "closed" : failure.getMessage()));
+            return;
+        }
+        rc.next();
+    }
+
+    /** The Vert.x instance a server is given: every HTTP server it creates carries the guards. */
+    private Vertx guarded(Vertx vertx) {
+        return proxy(Vertx.class, vertx, (method, args) -> {
+            if (method.getName().equals("createHttpServer")) {
+                HttpServerOptions options = args != null && args.length == 1 && args[0] instanceof HttpServerOptions given
+                        ? new HttpServerOptions(given) : new HttpServerOptions();
+                // without HTTP/2 over cleartext a connection is an HTTP/1.1 connection from its first byte (h2c would
+                // wait for the first bytes to choose, unseen by any handler); Segment's clients speak HTTP/1.1
+                return guarded(vertx, vertx.createHttpServer(options.setHttp2ClearTextEnabled(false)));
+            }
+            return null;
+        });
+    }
+
+    private HttpServer guarded(Vertx vertx, HttpServer server) {
+        Map<HttpConnection, Watch> watches = new ConcurrentHashMap<>();
+        server.connectionHandler(connection -> {
+            Watch watch = new Watch(vertx, connection);
+            watches.put(connection, watch);
+            connection.closeHandler(closed -> {
+                watches.remove(connection);
+                watch.stop();
+            });
+            watch.start();
+        });
+        HttpServer[] self = new HttpServer[1];
+        self[0] = proxy(HttpServer.class, server, (method, args) -> {
+            if (method.getName().equals("requestHandler") && args != null && args.length == 1) {
+                @SuppressWarnings("unchecked")
+                Handler<HttpServerRequest> handler = (Handler<HttpServerRequest>) args[0];
+                server.requestHandler(request -> {
+                    Watch watch = watches.get(request.connection());
+                    if (watch != null) {
+                        watch.request(request);
+                    }
+                    handler.handle(request);
+                });
+                return self[0];
+            }
+            return null;
+        });
+        return self[0];
+    }
+
+    /** One connection's deadlines, checked on its own event loop. */
+    private final class Watch {
+        private final Vertx vertx;
+        private final HttpConnection connection;
+        private HttpServerRequest request;
+        private long since = System.nanoTime();
+        /** when bytes last arrived; not after {@code since}: nothing has arrived since then */
+        private volatile long lastRead = since;
+        private long timer = -1;
+
+        Watch(Vertx vertx, HttpConnection connection) {
+            this.vertx = vertx;
+            this.connection = connection;
+        }
+
+        void start() {
+            if (connection instanceof ConnectionBase base) {
+                // the first bytes of a request tell an idle connection from one whose request line or headers are slow
+                base.channel().pipeline().addFirst("hub-read-clock", new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        lastRead = System.nanoTime();
+                        ctx.fireChannelRead(msg);
+                    }
+                });
+            }
+            timer = vertx.setTimer(tickMillis, id -> check());
+        }
+
+        void request(HttpServerRequest next) {
+            request = next;
+            since = System.nanoTime();
+        }
+
+        void stop() {
+            vertx.cancelTimer(timer);
+        }
+
+        private void check() {
+            long now = System.nanoTime();
+            if (request != null && request.response().ended()) {
+                request = null;
+                since = now;
+            }
+            if (request == null) {
+                boolean begun = lastRead - since > 0;
+                if (begun ? now - since >= headerNanos : now - since >= idleNanos) {
+                    close(begun ? "its request line and headers were not complete within the header timeout"
+                            : "it sent nothing within the idle timeout");
+                    return;
+                }
+            } else if (!request.isEnded() && now - since >= bodyNanos) {
+                close("its request body was not complete within the body timeout");
+                return;
+            }
+            timer = vertx.setTimer(tickMillis, id -> check());
+        }
+
+        private void close(String why) {
+            LOG.debug("closing the connection from {}: {}", LogValues.safe(connection.remoteAddress()), why);
+            connection.close();
+        }
+    }
+
+    /** What an intercepted call returns instead of the target's result, or null to call the target. */
+    private interface Interceptor {
+        Object intercept(Method method, Object[] args) throws Exception;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, T target, Interceptor interceptor) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            Object replaced = interceptor.intercept(method, args);
+            if (replaced != null) {
+                return replaced;
+            }
+            try {
+                Object result = method.invoke(target, args);
+                // a fluent call returns the target: hand back the proxy, so chained calls stay intercepted
+                return result == target ? proxy : result;
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+    }
+}

@@ -1,0 +1,226 @@
+package org.wootrichub.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.wootrichub.broker.EmbeddedBroker;
+import org.wootrichub.broker.HubHeaders;
+import org.wootrichub.broker.QueueNames;
+import org.wootrichub.event.SegmentJson;
+
+/**
+ * The admin API's input: blank, whitespace, malformed and selector-shaped values never act on more than they name.
+ * The real DeadLetters on an embedded broker, behind the API on a plain Vert.x server.
+ */
+class AdminApiTest {
+
+    private static final String TOKEN = "admin-token-for-tests";
+    private static final QueueNames QUEUES = new QueueNames("segment.events", "segment.rejected", "wootric.dlq");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path data;
+
+    private static EmbeddedBroker broker;
+    private static ActiveMQConnectionFactory factory;
+    private static Vertx vertx;
+    private static HttpServer server;
+    private static DeadLetters deadLetters;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = new EmbeddedBroker(data, QUEUES, 1000, 0);
+        broker.start();
+        factory = new ActiveMQConnectionFactory(EmbeddedBroker.VM_URL);
+        deadLetters = new DeadLetters(factory, QUEUES);
+        vertx = Vertx.vertx();
+        Router router = Router.router(vertx);
+        new AdminApi(deadLetters, TOKEN).mount(router);
+        server = vertx.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture().get();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close().toCompletionStage().toCompletableFuture().get();
+        vertx.close().toCompletionStage().toCompletableFuture().get();
+        factory.close();
+        broker.stop();
+    }
+
+    /** Three dead letters: two wootric_rejected, one invalid_score; nothing on the ingest queue. */
+    @BeforeEach
+    void seed() throws Exception {
+        drain(QUEUES.deadLetters());
+        drain(QUEUES.events());
+        try (Connection connection = factory.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer producer = session.createProducer(session.createQueue(QUEUES.deadLetters()))) {
+            int n = 0;
+            for (String reason : List.of("wootric_rejected", "wootric_rejected", "invalid_score")) {
+                n++;
+                TextMessage message = session.createTextMessage(
+                        "{\"type\":\"identify\",\"userId\":\"u" + n + "\",\"messageId\":\"m" + n + "\"}");
+                message.setStringProperty(HubHeaders.REASON, reason);
+                producer.send(message);
+            }
+        }
+        assertThat(total()).isEqualTo(3);
+    }
+
+    private static void drain(String queue) throws Exception {
+        try (Connection connection = factory.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            var consumer = session.createConsumer(session.createQueue(queue));
+            while (consumer.receive(50) != null) {
+                // drop
+            }
+        }
+    }
+
+    private static HttpResponse<String> call(String method, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
+                .header("Authorization", "Bearer " + TOKEN)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode ok(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return SegmentJson.parse(response.body());
+    }
+
+    private static int total() throws Exception {
+        return deadLetters.list(null, 0, 1).get("total").asInt();
+    }
+
+    private static String encoded(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String firstId() throws Exception {
+        return deadLetters.list(null, 0, 1).get("items").get(0).get("id").asText();
+    }
+
+    /** Blank, whitespace and JMS-selector-shaped values. */
+    private static final String[] ODD_VALUES = {"", " ", "%20", "\t", "x' OR '1'='1", "' OR 1=1 OR hubReason <> '",
+        "wootric_rejected' OR '1'='1", "wootric_rejected OR 1=1", "WOOTRIC_REJECTED", "%"};
+
+    // ---------------------------------------------------------------- by id
+
+    @ParameterizedTest(name = "id \"{0}\": show, replay and purge are 404 and touch nothing")
+    @ValueSource(strings = {" ", "\t", "x' OR '1'='1", "ID:x' OR '1'='1", "ID:' OR JMSMessageID IS NOT NULL OR ''='",
+        "ID:", "*", "ID:abc def", "%"})
+    void anOddIdIsA404ForEveryOperation(String id) throws Exception {
+        String path = "/admin/dlq/" + encoded(id);
+        assertThat(call("GET", path).statusCode()).isEqualTo(404);
+        assertThat(call("POST", path + "/replay").statusCode()).isEqualTo(404);
+        assertThat(call("DELETE", path).statusCode()).isEqualTo(404);
+        assertThat(total()).isEqualTo(3);
+    }
+
+    @Test
+    void aTrailingSlashOrADoubleSlashIsNotTheWholeQueue() throws Exception {
+        assertThat(call("DELETE", "/admin/dlq/").statusCode()).isEqualTo(404);
+        assertThat(call("POST", "/admin/dlq//replay").statusCode()).isEqualTo(404);
+        assertThat(call("POST", "/admin/dlq/replay/").statusCode()).isEqualTo(404);
+        assertThat(total()).isEqualTo(3);
+    }
+
+    @Test
+    void aValidIdActsOnThatDeadLetterOnly() throws Exception {
+        String id = firstId();
+        assertThat(ok(call("GET", "/admin/dlq/" + encoded(id))).get("id").asText()).isEqualTo(id);
+        assertThat(ok(call("DELETE", "/admin/dlq/" + encoded(id))).get("purged").asInt()).isEqualTo(1);
+        assertThat(total()).isEqualTo(2);
+        assertThat(call("DELETE", "/admin/dlq/" + encoded(id)).statusCode()).isEqualTo(404);
+        assertThat(total()).isEqualTo(2);
+    }
+
+    // ---------------------------------------------------------------- by reason
+
+    @Test
+    void oddReasonsAreA400ForListReplayAndPurge() throws Exception {
+        for (String reason : ODD_VALUES) {
+            String query = "?reason=" + encoded(reason);
+            assertThat(call("GET", "/admin/dlq" + query).statusCode()).as("list " + reason).isEqualTo(400);
+            assertThat(call("POST", "/admin/dlq/replay" + query).statusCode()).as("replay " + reason).isEqualTo(400);
+            assertThat(call("DELETE", "/admin/dlq" + query).statusCode()).as("purge " + reason).isEqualTo(400);
+        }
+        assertThat(total()).isEqualTo(3);
+    }
+
+    @Test
+    void aReasonActsOnThatReasonOnly() throws Exception {
+        assertThat(ok(call("GET", "/admin/dlq?reason=invalid_score")).get("total").asInt()).isEqualTo(1);
+        assertThat(ok(call("GET", "/admin/dlq?reason=unknown_reason")).get("total").asInt()).isZero();
+        assertThat(ok(call("DELETE", "/admin/dlq?reason=invalid_score")).get("purged").asInt()).isEqualTo(1);
+        assertThat(total()).isEqualTo(2);
+        assertThat(ok(call("POST", "/admin/dlq/replay?reason=invalid_score")).get("replayed").asInt()).isZero();
+        assertThat(total()).isEqualTo(2);
+    }
+
+    // ---------------------------------------------------------------- paging
+
+    @ParameterizedTest(name = "list with {0} -> 400")
+    @ValueSource(strings = {"limit=0", "limit=501", "limit=-1", "limit=abc", "limit=", "limit=%20", "limit=1.5", "limit=99999999999",
+        "offset=-1", "offset=x", "offset=", "offset=1e3", "limit=10&offset=-5"})
+    void pagingOutOfRangeIsA400(String query) throws Exception {
+        HttpResponse<String> response = call("GET", "/admin/dlq?" + query);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.body()).contains("\"code\":\"invalid_");
+    }
+
+    @Test
+    void pagingWithinRangeWorks() throws Exception {
+        JsonNode page = ok(call("GET", "/admin/dlq?limit=1&offset=1"));
+        assertThat(page.get("items")).hasSize(1);
+        assertThat(page.get("total").asInt()).isEqualTo(3);
+        assertThat(ok(call("GET", "/admin/dlq?limit=500&offset=0")).get("items")).hasSize(3);
+    }
+
+    // ---------------------------------------------------------------- DeadLetters on its own
+
+    @Test
+    void theSelectorRefusesValuesThatWouldSelectEverything() {
+        assertThat(DeadLetters.selector(null, null)).isNull();
+        assertThat(DeadLetters.selector("invalid_score", null)).isEqualTo("hubReason = 'invalid_score'");
+        for (String odd : new String[] {"", " ", "x' OR '1'='1"}) {
+            assertThatThrownBy(() -> DeadLetters.selector(odd, null)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> DeadLetters.selector(null, odd)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void deadLettersActsOnNothingForAnOddId() throws Exception {
+        for (String odd : new String[] {"", " ", "x' OR '1'='1"}) {
+            assertThat(deadLetters.show(odd)).isNull();
+            assertThat(deadLetters.replay(null, odd)).isZero();
+            assertThat(deadLetters.purge(null, odd)).isZero();
+        }
+        assertThat(total()).isEqualTo(3);
+    }
+}
