@@ -298,6 +298,7 @@ class IdentifyDeliveryIT extends SharedHubIT {
     void signedWebhookArraysAreAcceptedAndUnsignedOnesRefused() throws Exception {
         knownUser("hook-1", 909);
         knownUser("hook-2", 910);
+        knownUser("hook-3", 911);
         String first = "{\"type\":\"identify\",\"userId\":\"hook-1\",\"traits\":{\"src\":\"webhook\"}}";
         String body = "[" + first + ",{\"type\":\"identify\",\"userId\":\"hook-2\",\"traits\":{\"src\":\"webhook\"}}]";
         // Segment signs only the first element of an array
@@ -305,19 +306,30 @@ class IdentifyDeliveryIT extends SharedHubIT {
 
         HttpResponse<String> unsigned = ingress.post("/v1/webhook", null, body);
         assertThat(unsigned.statusCode()).isEqualTo(401);
+        assertThat(postWithSignature(body, signature, null).statusCode())
+                .as("a first-element signature alone could carry forged events appended to a captured request").isEqualTo(401);
 
-        HttpResponse<String> signed = postWithSignature(body, signature);
-        assertThat(signed.statusCode()).isEqualTo(200);
+        HttpResponse<String> signed = postWithSignature(body, signature, "test-key");
+        assertThat(signed.statusCode()).as("with the write key as Segment's webhook settings can send it").isEqualTo(200);
         awaitRequests("PUT", "/v1/end_users/909", 1);
         awaitRequests("PUT", "/v1/end_users/910", 1);
 
-        assertThat(postWithSignature(body, hmacSha1Hex("wrong-secret", first)).statusCode()).isEqualTo(401);
+        String whole = "[{\"type\":\"identify\",\"userId\":\"hook-3\",\"traits\":{\"src\":\"webhook\"}}]";
+        assertThat(postWithSignature(whole, hmacSha1Hex(WEBHOOK_SECRET, whole), null).statusCode())
+                .as("a signature over the whole body authenticates on its own").isEqualTo(200);
+        awaitRequests("PUT", "/v1/end_users/911", 1);
+
+        assertThat(postWithSignature(body, hmacSha1Hex("wrong-secret", first), "test-key").statusCode()).isEqualTo(401);
     }
 
-    private static HttpResponse<String> postWithSignature(String body, String signature) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.ingressUrl() + "/v1/webhook"))
-                .header("Content-Type", "application/json").header("X-Signature", signature)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> postWithSignature(String body, String signature, String writeKey) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.ingressUrl() + "/v1/webhook"))
+                .header("Content-Type", "application/json").header("X-Signature", signature);
+        if (writeKey != null) {
+            request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8)));
+        }
+        return java.net.http.HttpClient.newHttpClient().send(request.POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String hmacSha1Hex(String secret, String text) throws Exception {
