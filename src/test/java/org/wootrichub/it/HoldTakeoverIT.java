@@ -30,7 +30,7 @@ class HoldTakeoverIT {
     @Test
     void theHubThatTakesOverAHeldUsersGroupKeepsTheUsersOrder() throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("WOOTRIC_RETRY_IN_PROCESS_ATTEMPTS", "1", "WOOTRIC_RETRY_INITIAL_DELAY_MS", "50",
-                "WOOTRIC_RETRY_PARK_INITIAL_DELAY", "15s", "WOOTRIC_RETRY_PARK_MAX_DELAY", "30s", "HUB_HOLDS_REFRESH", "1s"));
+                "WOOTRIC_RETRY_PARK_INITIAL_DELAY", "30s", "WOOTRIC_RETRY_PARK_MAX_DELAY", "60s", "HUB_HOLDS_REFRESH", "1s"));
         try (StandaloneArtemis broker = new StandaloneArtemis(work, config -> config).start();
                 WootricFake wootric = new WootricFake()) {
             env.putAll(broker.hubEnvironment());
@@ -51,11 +51,13 @@ class HoldTakeoverIT {
 
                 holder.kill();
                 wootric.server.stubFor(put(urlEqualTo("/v1/end_users/77")).willReturn(okJson("{\"id\":77}")));
-                // longer than a refresh: the survivor has read the parked event by now
+                // longer than a refresh: the survivor has read the parked event by now. The parked event is retried
+                // 24 s or more after it was parked, long after the broker gave the survivor the group (10 s TTL), so
+                // without the hold the next event would pass it
                 Thread.sleep(3_000);
                 assertThat(send(new Ingress(survivor.ingressUrl()), 1)).isEqualTo(200);
 
-                await().atMost(Duration.ofSeconds(45)).until(() -> deliveredSeqs(wootric).size() >= 2);
+                await().atMost(Duration.ofSeconds(75)).until(() -> deliveredSeqs(wootric).size() >= 2);
                 Thread.sleep(500);
                 assertThat(deliveredSeqs(wootric)).as("the user's events in the order Wootric got them").containsExactly(0, 1);
             } finally {
