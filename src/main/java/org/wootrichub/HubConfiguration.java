@@ -3,8 +3,6 @@ package org.wootrichub;
 import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.List;
 import java.util.stream.Stream;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.BeanInject;
@@ -26,11 +24,11 @@ import org.wootrichub.broker.BacklogGauges;
 import org.wootrichub.broker.BrokerManagement;
 import org.wootrichub.broker.EmbeddedBroker;
 import org.wootrichub.broker.EventPublisher;
-import org.wootrichub.broker.ParkedEvents;
 import org.wootrichub.broker.QueueNames;
 import org.wootrichub.delivery.DeliveryFailures;
 import org.wootrichub.delivery.DeliveryStep;
 import org.wootrichub.delivery.EndUserCache;
+import org.wootrichub.delivery.HoldsFromBroker;
 import org.wootrichub.delivery.Parking;
 import org.wootrichub.delivery.PlanExecutor;
 import org.wootrichub.delivery.UserHolds;
@@ -86,6 +84,8 @@ public class HubConfiguration implements CamelConfiguration {
     private String dataDir;
     @PropertyInject("hub.holds.restore-limit")
     private long holdsRestoreLimit;
+    @PropertyInject("hub.holds.refresh")
+    private String holdsRefresh;
     @PropertyInject("hub.admin-token")
     private String adminToken;
     @PropertyInject("hub.management-port")
@@ -99,6 +99,9 @@ public class HubConfiguration implements CamelConfiguration {
 
     /** The broker is asked for the backlog gauges at most this often, whatever the scrape rate. */
     private static final long BACKLOG_REFRESH_MILLIS = 5_000;
+
+    /** How long an external broker keeps the consumers of a hub that stopped answering its pings. */
+    private static final long CONNECTION_TTL_MILLIS = 10_000;
 
     /** The broker's own connection factory (unpooled), for management requests. */
     private ActiveMQConnectionFactory artemis;
@@ -127,7 +130,13 @@ public class HubConfiguration implements CamelConfiguration {
                 HubSettings.parseDuration(bodyTimeout)).install(context);
         BrokerManagement management = new BrokerManagement(artemis);
         UserHolds holds = context.getRegistry().lookupByNameAndType("userHolds", UserHolds.class);
-        restoreHolds(holds, queues, management);
+        HoldsFromBroker holdsFromBroker = new HoldsFromBroker(holds, management, queues.events(), holdsRestoreLimit,
+                HubSettings.parseDuration(holdsRefresh), System::currentTimeMillis);
+        // holds live in memory: rebuilt before the first event is dispatched, then refreshed for groups taken over
+        holdsFromBroker.restoreAll();
+        // started here: a service added while camel-main configures the context is not started with it
+        holdsFromBroker.start();
+        context.addService(holdsFromBroker, true, true);
         HubMetrics metrics = context.getRegistry().lookupByNameAndType("hubMetrics", HubMetrics.class);
         metrics.bind(holds);
         metrics.bind(new BacklogGauges(management, queues, BACKLOG_REFRESH_MILLIS, System::currentTimeMillis));
@@ -313,33 +322,6 @@ public class HubConfiguration implements CamelConfiguration {
 
     // --- in order, from configure()
 
-    /**
-     * Holds live in memory: rebuild them from the parked events on the broker before the first event is dispatched,
-     * so a held user's new events still wait behind its parked ones after a restart.
-     */
-    private void restoreHolds(UserHolds holds, QueueNames queues, BrokerManagement management) {
-        try {
-            long scheduled = ParkedEvents.count(management, queues.events());
-            if (scheduled > holdsRestoreLimit) {
-                // listing them all would take more memory than the hub has: order across this restart is not kept
-                LOG.warn("{} parked events exceed hub.holds.restore-limit ({}): user holds are not restored; a held user's new "
-                        + "events may pass its parked ones", scheduled, holdsRestoreLimit);
-                return;
-            }
-            List<ParkedEvents.Parked> parked = ParkedEvents.list(management, queues.events());
-            for (ParkedEvents.Parked event : parked) {
-                Instant firstFailure = event.firstFailure() == null ? null : Instant.parse(event.firstFailure());
-                holds.restore(event.userKey(), event.seq(), event.round(), firstFailure);
-            }
-            if (!parked.isEmpty()) {
-                LOG.info("Restored the holds of {} users from {} parked events", holds.size(), parked.size());
-            }
-        } catch (Exception e) {
-            LOG.warn("Could not read the parked events to restore user holds ({}); order across parking is kept from now on",
-                    e.getMessage());
-        }
-    }
-
     /** The dead-letter admin API, on the management port, only when HUB_ADMIN_TOKEN is set. */
     private void mountAdminApi(CamelContext context, QueueNames queues) {
         String token = blankToNull(adminToken);
@@ -368,6 +350,12 @@ public class HubConfiguration implements CamelConfiguration {
         } else {
             LOG.info("Using the external broker at {}", url.replaceAll("(?i)password=[^&]*", "password=****"));
             artemis = new ActiveMQConnectionFactory(url, blankToNull(brokerUser), blankToNull(brokerPassword));
+            if (!url.contains("connectionTTL")) {
+                // a hub that dies without closing its connections (kill -9, a lost machine) keeps its consumers, and so
+                // its users' message groups, on the broker until its connection TTL ends: 10 s instead of 60 s
+                artemis.setConnectionTTL(CONNECTION_TTL_MILLIS);
+                artemis.setClientFailureCheckPeriod(CONNECTION_TTL_MILLIS / 2);
+            }
         }
         // without it every createQueue is a blocking round trip to the broker
         artemis.setCacheDestinations(true);

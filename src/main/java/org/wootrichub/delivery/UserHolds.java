@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
@@ -35,7 +37,8 @@ public class UserHolds implements MeterBinder {
         long round;
         boolean roundFailed;
         long nextRound;
-        int pending;
+        /** The places of the user's parked events: a set, so that reading a parked event again changes nothing. */
+        final Set<Integer> pending = new HashSet<>();
         int nextSeq;
         int failures;
         Instant firstFailure;
@@ -68,12 +71,13 @@ public class UserHolds implements MeterBinder {
             if (seq == null) {
                 // a new event of a held user waits behind the parked ones
                 int place = hold.nextSeq++;
-                hold.pending++;
+                hold.pending.add(place);
                 long target = hold.roundFailed ? hold.nextRound : hold.round;
                 return new Admission(true, target, place, target);
             }
             if (hold.roundFailed && round < hold.nextRound) {
                 // an earlier event of this round failed: this one moves to the next round, keeping its place
+                hold.pending.add(seq);
                 return new Admission(true, hold.nextRound, seq, hold.nextRound);
             }
             if (hold.roundFailed) {
@@ -104,10 +108,8 @@ public class UserHolds implements MeterBinder {
             hold.failures++;
             long at = now + backoff(hold.failures);
             int place = seq != null ? seq : hold.nextSeq++;
-            if (seq == null) {
-                hold.pending++;
-            }
-            if (hold.pending == 1 && seq == null) {
+            hold.pending.add(place);
+            if (hold.pending.size() == 1 && seq == null) {
                 hold.round = at;
                 hold.roundFailed = false;
             } else {
@@ -128,8 +130,8 @@ public class UserHolds implements MeterBinder {
             return;
         }
         synchronized (hold) {
-            hold.pending--;
-            if (hold.pending <= 0) {
+            hold.pending.remove(seq);
+            if (hold.pending.isEmpty()) {
                 holds.remove(userKey, hold);
             }
         }
@@ -141,18 +143,51 @@ public class UserHolds implements MeterBinder {
         return hold == null ? null : hold.firstFailure;
     }
 
-    /** Rebuilds a hold from one parked event found on the broker at start. */
-    public void restore(String userKey, int seq, long round, Instant firstFailure) {
+    /**
+     * Rebuilds a hold from one parked event found on the broker: at start, and when this instance may have taken
+     * over the message groups of another one. Idempotent: an event whose place the hold already has changes nothing.
+     *
+     * @return whether the event was new to the hold
+     */
+    public boolean restore(String userKey, int seq, long round, Instant firstFailure) {
         Hold hold = holds.computeIfAbsent(userKey, k -> new Hold());
         synchronized (hold) {
-            hold.pending++;
-            hold.nextSeq = Math.max(hold.nextSeq, seq + 1);
+            if (holds.get(userKey) != hold) {
+                // the hold ended (its last event done) between the lookup and here: start a fresh one
+                return restore(userKey, seq, round, firstFailure);
+            }
+            // a later round of a known event: the user's new events must wait for that one
             hold.round = Math.max(hold.round, round);
+            if (!hold.pending.add(seq)) {
+                return false;
+            }
+            hold.nextSeq = Math.max(hold.nextSeq, seq + 1);
             hold.failures++;
             if (hold.firstFailure == null || (firstFailure != null && firstFailure.isBefore(hold.firstFailure))) {
                 hold.firstFailure = firstFailure;
             }
+            return true;
         }
+    }
+
+    /**
+     * Ends the holds of users that have no parked event on the broker any more, when their latest round is older
+     * than {@code roundsBefore}: their events were delivered by another instance (which owned their message group),
+     * or have fired and wait in the queue, ahead of anything the user sends next. Without this, a hold read from
+     * another instance's parked events would never end here.
+     */
+    public int endHoldsWithoutParkedEvents(Set<String> usersWithParkedEvents, long roundsBefore) {
+        int ended = 0;
+        for (Map.Entry<String, Hold> entry : holds.entrySet()) {
+            Hold hold = entry.getValue();
+            synchronized (hold) {
+                if (!usersWithParkedEvents.contains(entry.getKey()) && Math.max(hold.round, hold.nextRound) < roundsBefore
+                        && holds.remove(entry.getKey(), hold)) {
+                    ended++;
+                }
+            }
+        }
+        return ended;
     }
 
     public boolean isHeld(String userKey) {

@@ -71,4 +71,37 @@ class UserHoldsTest {
         holds.failed("u", null);
         assertThat(holds.admit("v", null, null).park()).isFalse();
     }
+
+    @Test
+    void readingTheSameParkedEventsAgainChangesNothing() {
+        assertThat(holds.restore("u", 0, 5_000_000, null)).isTrue();
+        assertThat(holds.restore("u", 1, 5_000_000, null)).isTrue();
+        assertThat(holds.restore("u", 0, 5_000_000, null)).as("already known").isFalse();
+        assertThat(holds.restore("u", 1, 5_000_000, null)).isFalse();
+        holds.done("u", 0);
+        assertThat(holds.isHeld("u")).isTrue();
+        holds.done("u", 1);
+        assertThat(holds.isHeld("u")).as("two places, two releases, however often they were read").isFalse();
+    }
+
+    @Test
+    void aNewEventOfARestoredUserWaitsForTheLatestRoundReadFromTheBroker() {
+        holds.restore("u", 0, 5_000_000, null);
+        holds.restore("u", 0, 7_000_000, null);
+        UserHolds.Admission next = holds.admit("u", null, null);
+        assertThat(next.park()).isTrue();
+        assertThat(next.seq()).isEqualTo(1);
+        assertThat(next.deliverAt()).isEqualTo(7_000_000);
+    }
+
+    @Test
+    void holdsWhoseParkedEventsAreGoneFromTheBrokerEndAfterTheirRound() {
+        holds.restore("gone", 0, 2_000_000, null);
+        holds.restore("still-parked", 0, 2_000_000, null);
+        holds.restore("round-to-come", 0, 9_000_000, null);
+        assertThat(holds.endHoldsWithoutParkedEvents(java.util.Set.of("still-parked"), 3_000_000)).isEqualTo(1);
+        assertThat(holds.isHeld("gone")).isFalse();
+        assertThat(holds.isHeld("still-parked")).isTrue();
+        assertThat(holds.isHeld("round-to-come")).isTrue();
+    }
 }

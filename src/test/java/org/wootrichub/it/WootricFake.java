@@ -7,9 +7,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +55,23 @@ public final class WootricFake implements AutoCloseable {
                 .filter(r -> r.getMethod().value().equals(method) && r.getUrl().startsWith(urlPrefix))
                 .sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate))
                 .toList();
+    }
+
+    /**
+     * The {@code properties[seq]} of every PUT that Wootric answered 200, by URL (one end user each), in the order
+     * they were received: what the ordering tests compare.
+     */
+    public Map<String, List<Integer>> deliveredSeqs() {
+        List<ServeEvent> events = new ArrayList<>(server.getAllServeEvents());
+        events.sort(Comparator.comparing(e -> e.getRequest().getLoggedDate()));
+        Map<String, List<Integer>> byUser = new HashMap<>();
+        for (ServeEvent e : events) {
+            String seq = form(e.getRequest()).get("properties[seq]");
+            if (e.getRequest().getMethod().value().equals("PUT") && e.getResponse().getStatus() == 200 && seq != null) {
+                byUser.computeIfAbsent(e.getRequest().getUrl(), k -> new ArrayList<>()).add(Integer.valueOf(seq));
+            }
+        }
+        return byUser;
     }
 
     /** A form body, decoded, in the order sent. */
