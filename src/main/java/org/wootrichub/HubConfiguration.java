@@ -109,9 +109,8 @@ public class HubConfiguration implements CamelConfiguration {
 
     /**
      * What must happen in this order, before the first route starts: the broker, JMS on it, the HTTP servers' guards,
-     * the users' holds. Once
-     * the context has fully started (the management server and the metrics registry exist only then): the gauges and
-     * the admin API.
+     * the users' holds. Once the context has fully started (the management server and the metrics registry exist only
+     * then): the gauges and the admin API.
      */
     @Override
     public void configure(CamelContext context) throws Exception {
