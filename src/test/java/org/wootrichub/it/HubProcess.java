@@ -119,7 +119,7 @@ public final class HubProcess implements AutoCloseable {
             try {
                 HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/observe/health"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (health.statusCode() == 200 && health.body().contains("UP")) {
+                if (health.statusCode() == 200 && health.body().contains("UP") && ingressAnswers(client)) {
                     return;
                 }
             } catch (IOException e) {
@@ -128,6 +128,16 @@ public final class HubProcess implements AutoCloseable {
             Thread.sleep(20);
         }
         throw new IllegalStateException("the hub was not ready within " + timeout + "; see " + log);
+    }
+
+    /**
+     * Whether the ingress route answers (a GET is refused by the route itself, 405): under load the health check can
+     * say UP a moment before the route is registered on the HTTP server, which answers 404 until then.
+     */
+    private boolean ingressAnswers(HttpClient client) throws IOException, InterruptedException {
+        HttpResponse<Void> probe = client.send(HttpRequest.newBuilder(URI.create(ingressUrl() + "/v1/identify"))
+                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+        return probe.statusCode() != 404;
     }
 
     /** A graceful stop (SIGTERM), as a service manager would stop it. */
