@@ -23,6 +23,7 @@ public final class Bench {
     private static final int USERS = 10_000;
 
     private final boolean quick;
+    private boolean onlyQuota;
     private final Path jar;
     private final Path work;
     private final List<String> jvm;
@@ -40,8 +41,10 @@ public final class Bench {
         String jvmOptions = System.getenv().getOrDefault("HUB_JAVA_OPTS", "-Xmx384m");
         Path work = Path.of("bench/target/run");
         Files.createDirectories(work);
-        new Bench(quick, Path.of("target/wootric-hub.jar").toAbsolutePath(), work.toAbsolutePath(),
-                List.of(jvmOptions.trim().split("\\s+"))).run();
+        Bench bench = new Bench(quick, Path.of("target/wootric-hub.jar").toAbsolutePath(), work.toAbsolutePath(),
+                List.of(jvmOptions.trim().split("\\s+")));
+        bench.onlyQuota = List.of(args).contains("--quota");
+        bench.run();
         // the HTTP clients' selector threads would keep the JVM alive
         System.exit(0);
     }
@@ -51,6 +54,11 @@ public final class Bench {
     }
 
     private void run() throws Exception {
+        if (onlyQuota) {
+            quota();
+            print();
+            return;
+        }
         String trackEvent = trackJson(1, "Bench Event", null);
         double jms = Baselines.jmsPersistentSendRate(work.resolve("baseline-broker"), 32, seconds(15, 4), trackEvent);
         row("baseline: JMS persistent sends (32 producers)", fmt(jms), "", "", "", "", "", "");
@@ -66,6 +74,7 @@ public final class Bench {
             endToEnd(wootric, wootricUrl, http);
         }
         backlog();
+        quota();
         print();
     }
 
@@ -76,8 +85,10 @@ public final class Bench {
         Files.createDirectories(data);
         Path log = work.resolve("hub-" + name + ".log");
         Files.deleteIfExists(log);
+        // the scenarios before quota measure raw delivery: each event sent as it comes
         Map<String, String> env = new HashMap<>(Map.of("HUB_WRITE_KEYS", "bench-key", "WOOTRIC_CLIENT_ID", "bench",
-                "WOOTRIC_CLIENT_SECRET", "bench-secret", "WOOTRIC_RATE_LIMIT_PER_MINUTE", "0", "WOOTRIC_MAX_CONCURRENT_CALLS", "0"));
+                "WOOTRIC_CLIENT_SECRET", "bench-secret", "WOOTRIC_RATE_LIMIT_PER_MINUTE", "0", "WOOTRIC_MAX_CONCURRENT_CALLS", "0",
+                "WOOTRIC_COALESCE_ENABLED", "false"));
         env.putAll(extraEnv);
         return HubProcess.create(jar, jvm, data, wootricUrl, env, log).start();
     }
@@ -149,6 +160,31 @@ public final class Bench {
                         queuedRss + " MB queued", "", errors(r), "");
                 row("backlog: drain (first " + window.toSeconds() + " s after Wootric returns)", fmt(calls / (double) window.toSeconds()) + " calls/s",
                         "", "", rss.peakMb() + " MB", "", "", "");
+            }
+        }
+    }
+
+    /**
+     * Issue 9's run: 300 known users, 50 events/s for 60 s, budget compressed tenfold (100 calls per 6 s window),
+     * coalescing on with its default settings.
+     */
+    private void quota() throws Exception {
+        long window = 6_000;
+        try (FakeWootric wootric = new FakeWootric(0)) {
+            wootric.preload("q-", QuotaScenario.USERS);
+            String wootricUrl = "http://127.0.0.1:" + wootric.port();
+            try (HubProcess hub = hub("quota", wootricUrl, Map.of("WOOTRIC_RATE_LIMIT_PER_MINUTE", "100", "WOOTRIC_RATE_LIMIT_WINDOW",
+                    window + "ms", "WOOTRIC_MAX_CONCURRENT_CALLS", "4", "WOOTRIC_COALESCE_ENABLED", "true"));
+                    PeakRss rss = new PeakRss(hub.pid())) {
+                QuotaScenario.Result r = new QuotaScenario(wootric).run(hub.ingressUrl(), AUTH, 50, quick ? 20 : 60, window);
+                row("quota: 300 users, 50 ev/s, 100 calls per 6 s; response POST to Wootric", fmt(r.events()) + " events",
+                        ms(r.responseP50()), ms(r.responseP99()), rss.peakMb() + " MB", "",
+                        String.format("%.2f calls/event", r.calls() / (double) r.events()),
+                        r.responsesSent() + "/" + r.responses() + " responses, " + r.declinesSent() + "/" + r.declines() + " declines");
+                row("quota: staleness (POST of a change until Wootric holds it or later)", "", ms(r.stalenessP50()), ms(r.stalenessP99()), "",
+                        "", r.maxCallsInWindow() + " calls max in a 6 s window",
+                        String.format("drain %.1f s, %d changes not reached, %d users differ", r.drainSeconds(), r.unreachedChanges(),
+                                r.usersDiffering()));
             }
         }
     }

@@ -28,6 +28,11 @@ final class FakeWootric implements AutoCloseable {
     final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
     final LongAdder delivered = new LongAdder();
     final Histogram latency = new Histogram();
+    /** Called with an end user's id and the properties a call set on it (updates, and responses' and declines' end_user[properties]). */
+    volatile java.util.function.BiConsumer<String, Map<String, String>> onProperties = (id, properties) -> { };
+    /** When each API call came (nanoTime), for the budget check; null when not recorded. */
+    volatile java.util.Queue<Long> callTimes;
+    final LongAdder declines = new LongAdder();
 
     FakeWootric(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
@@ -99,11 +104,18 @@ final class FakeWootric implements AutoCloseable {
         }
         if (method.equals("PUT") && parts.length == 4) {
             count("update");
+            onProperties.accept(parts[3], properties(form, "properties["));
             done(form.get("properties[bench_t]"));
             reply(exchange, 200, "{\"id\":" + parts[3] + "}");
             return;
         }
         count(parts.length > 4 ? parts[4] : "other");
+        if (parts.length > 4 && parts[4].equals("declines")) {
+            declines.increment();
+        }
+        if (parts.length > 4) {
+            onProperties.accept(parts[3], properties(form, "end_user[properties]["));
+        }
         done(form.get("text"));
         reply(exchange, 201, "{\"id\":1}");
     }
@@ -120,7 +132,21 @@ final class FakeWootric implements AutoCloseable {
     }
 
     private void count(String kind) {
+        java.util.Queue<Long> times = callTimes;
+        if (times != null) {
+            times.add(System.nanoTime());
+        }
         calls.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    }
+
+    private static Map<String, String> properties(Map<String, String> form, String prefix) {
+        Map<String, String> properties = new java.util.HashMap<>();
+        form.forEach((k, v) -> {
+            if (k.startsWith(prefix) && k.endsWith("]")) {
+                properties.put(k.substring(prefix.length(), k.length() - 1), v);
+            }
+        });
+        return properties;
     }
 
     private static Map<String, String> form(String body) {

@@ -3,16 +3,18 @@ package org.wootrichub;
 import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.AggregationStrategy;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy;
 import org.apache.camel.support.service.ServiceSupport;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
@@ -25,11 +27,16 @@ import org.wootrichub.broker.BrokerManagement;
 import org.wootrichub.broker.EmbeddedBroker;
 import org.wootrichub.broker.EventPublisher;
 import org.wootrichub.broker.QueueNames;
+import org.wootrichub.delivery.Coalescer;
 import org.wootrichub.delivery.DeliveryFailures;
 import org.wootrichub.delivery.DeliveryStep;
 import org.wootrichub.delivery.EndUserCache;
 import org.wootrichub.delivery.HoldsFromBroker;
 import org.wootrichub.delivery.Parking;
+import org.wootrichub.delivery.PendingChange;
+import org.wootrichub.delivery.PendingChanges;
+import org.wootrichub.delivery.PendingFlusher;
+import org.wootrichub.delivery.PendingStore;
 import org.wootrichub.delivery.PlanExecutor;
 import org.wootrichub.delivery.UserHolds;
 import org.wootrichub.ingress.HttpIngress;
@@ -48,6 +55,7 @@ import org.wootrichub.mapping.ScreenTransformer;
 import org.wootrichub.mapping.TrackTransformer;
 import org.wootrichub.observe.HubMetrics;
 import org.wootrichub.observe.SecretMasker;
+import org.wootrichub.wootric.BudgetLane;
 import org.wootrichub.wootric.CamelWootricTransport;
 import org.wootrichub.wootric.RateLimiter;
 import org.wootrichub.wootric.TokenSource;
@@ -90,6 +98,8 @@ public class HubConfiguration implements CamelConfiguration {
     private String adminToken;
     @PropertyInject("hub.management-port")
     private int managementPort;
+    @PropertyInject("wootric.coalesce.enabled")
+    private boolean coalesceEnabled;
     @PropertyInject("hub.http.idle-timeout")
     private String idleTimeout;
     @PropertyInject("hub.http.header-timeout")
@@ -136,6 +146,11 @@ public class HubConfiguration implements CamelConfiguration {
         // started here: a service added while camel-main configures the context is not started with it
         holdsFromBroker.start();
         context.addService(holdsFromBroker, true, true);
+        if (coalesceEnabled) {
+            restorePendingChanges(context.getRegistry().lookupByNameAndType("pendingChanges", PendingChanges.class), queues);
+            // added after the pool's stop service, so stopped before it
+            context.addService(context.getRegistry().lookupByNameAndType("pendingFlusher", PendingFlusher.class), true, true);
+        }
         HubMetrics metrics = context.getRegistry().lookupByNameAndType("hubMetrics", HubMetrics.class);
         metrics.bind(holds);
         metrics.bind(new BacklogGauges(management, queues, BACKLOG_REFRESH_MILLIS, System::currentTimeMillis));
@@ -157,8 +172,9 @@ public class HubConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public QueueNames hubQueues(@PropertyInject("hub.queues.events") String events,
-            @PropertyInject("hub.queues.rejected") String rejected, @PropertyInject("hub.queues.dlq") String deadLetters) {
-        return new QueueNames(events, rejected, deadLetters);
+            @PropertyInject("hub.queues.rejected") String rejected, @PropertyInject("hub.queues.dlq") String deadLetters,
+            @PropertyInject("hub.queues.pending") String pending) {
+        return new QueueNames(events, rejected, deadLetters, pending);
     }
 
     @BindToRegistry
@@ -270,13 +286,16 @@ public class HubConfiguration implements CamelConfiguration {
         return endpoints;
     }
 
-    /** The account's budget; several hub instances share it by each taking its share. */
+    /**
+     * The account's budget; several hub instances share it by each taking its share. Property updates never take
+     * the reserve (when coalescing is off, nothing uses the property lane).
+     */
     @BindToRegistry
     public RateLimiter wootricRateLimiter(@PropertyInject("wootric.rate-limit.per-minute") int perMinute,
             @PropertyInject("wootric.rate-limit.instances") int instances, @PropertyInject("wootric.rate-limit.window") String window,
-            @PropertyInject("wootric.max-concurrent-calls") int maxConcurrent) {
+            @PropertyInject("wootric.max-concurrent-calls") int maxConcurrent, @PropertyInject("wootric.coalesce.reserve") String reserve) {
         return new RateLimiter(perMinute / Math.max(1, instances), HubSettings.parseDuration(window).toMillis(), maxConcurrent,
-                System::currentTimeMillis);
+                HubSettings.parseShare(reserve), System::currentTimeMillis);
     }
 
     // --- delivery
@@ -288,16 +307,66 @@ public class HubConfiguration implements CamelConfiguration {
         return new EndUserCache(size, HubSettings.parseDuration(ttl), HubSettings.parseDuration(freshness), Clock.systemUTC());
     }
 
-    /** The plan executor on the Wootric API client, which calls Wootric through the routes of deliver-wootric. */
+    /**
+     * The plan executor on the Wootric API client, which calls Wootric through the routes of deliver-wootric, in the
+     * survey lane: what the dispatch route delivers goes first.
+     */
     @BindToRegistry
     public DeliveryStep deliveryStep(CamelContext context, @BeanInject("wootricEndpoints") WootricEndpoints endpoints,
             @BeanInject("wootricCredentials") WootricCredentials credentials, @BeanInject("endUserCache") EndUserCache cache,
-            @BeanInject("hubMetrics") HubMetrics metrics) {
-        ProducerTemplate producer = context.createProducerTemplate();
-        CamelWootricTransport transport = new CamelWootricTransport(producer);
-        TokenSource tokens = new TokenSource(transport, endpoints, credentials, Clock.systemUTC());
+            @BeanInject("hubMetrics") HubMetrics metrics, @BeanInject("wootricRateLimiter") RateLimiter limiter,
+            @BeanInject("pendingChanges") PendingChanges pending) {
         metrics.bind(cache);
-        return new DeliveryStep(new PlanExecutor(new WootricClient(transport, tokens, endpoints, metrics), cache, metrics));
+        metrics.bind(limiter);
+        metrics.bind(pending);
+        return new DeliveryStep(planExecutor(context, endpoints, credentials, cache, metrics, BudgetLane.SURVEY));
+    }
+
+    private static PlanExecutor planExecutor(CamelContext context, WootricEndpoints endpoints, WootricCredentials credentials,
+            EndUserCache cache, HubMetrics metrics, BudgetLane lane) {
+        CamelWootricTransport transport = new CamelWootricTransport(context.createProducerTemplate(), lane);
+        TokenSource tokens = new TokenSource(transport, endpoints, credentials, Clock.systemUTC());
+        return new PlanExecutor(new WootricClient(transport, tokens, endpoints, metrics), cache, metrics);
+    }
+
+    /** The users' pending property changes, in memory (a copy of the pending queue). */
+    @BindToRegistry
+    public PendingChanges pendingChanges(@PropertyInject("wootric.coalesce.quiet") String quiet,
+            @PropertyInject("wootric.coalesce.max-delay") String maxDelay) {
+        return new PendingChanges(HubSettings.parseDuration(quiet), HubSettings.parseDuration(maxDelay), System::currentTimeMillis);
+    }
+
+    /** The dispatch route's coalescing step: merges property-only events, brings pending changes along with survey data. */
+    @BindToRegistry
+    public Coalescer coalescer(@PropertyInject("wootric.coalesce.enabled") boolean enabled,
+            @BeanInject("pendingChanges") PendingChanges pending, @BeanInject("hubConnectionFactory") ConnectionFactory connectionFactory,
+            @BeanInject("hubQueues") QueueNames queues, @BeanInject("endUserCache") EndUserCache cache,
+            @BeanInject("hubMetrics") HubMetrics metrics) {
+        return new Coalescer(enabled, pending, new PendingStore(connectionFactory, queues.pending()), cache, metrics,
+                System::currentTimeMillis);
+    }
+
+    /** The aggregation of the dispatch route's enrich steps: the event stays the body (a failure still propagates). */
+    @BindToRegistry
+    public AggregationStrategy keepEvent() {
+        return new UseOriginalAggregationStrategy();
+    }
+
+    /** Sends the pending changes in the property lane; started by {@link #configure} when coalescing is on. */
+    @BindToRegistry
+    public PendingFlusher pendingFlusher(CamelContext context, @BeanInject("wootricEndpoints") WootricEndpoints endpoints,
+            @BeanInject("wootricCredentials") WootricCredentials credentials, @BeanInject("endUserCache") EndUserCache cache,
+            @BeanInject("hubMetrics") HubMetrics metrics, @BeanInject("wootricRateLimiter") RateLimiter limiter,
+            @BeanInject("pendingChanges") PendingChanges pending, @BeanInject("userHolds") UserHolds holds,
+            @BeanInject("hubConnectionFactory") ConnectionFactory connectionFactory, @BeanInject("hubQueues") QueueNames queues,
+            @PropertyInject("wootric.retry.park-initial-delay") String initialDelay,
+            @PropertyInject("wootric.retry.park-max-delay") String maxDelay,
+            @PropertyInject("wootric.unknown-user.grace") String unknownUserGrace) {
+        PendingFlusher.Parts parts = new PendingFlusher.Parts(pending, new PendingStore(connectionFactory, queues.pending()),
+                planExecutor(context, endpoints, credentials, cache, metrics, BudgetLane.PROPERTY), limiter, holds, metrics,
+                queues.deadLetters());
+        return new PendingFlusher(parts, new PendingFlusher.Timing(HubSettings.parseDuration(initialDelay),
+                HubSettings.parseDuration(maxDelay), HubSettings.parseDuration(unknownUserGrace)), System::currentTimeMillis);
     }
 
     @BindToRegistry
@@ -320,6 +389,22 @@ public class HubConfiguration implements CamelConfiguration {
     }
 
     // --- in order, from configure()
+
+    /**
+     * The pending changes live on the broker; memory holds a copy. Read them before the first event is dispatched,
+     * so the flusher sends what a previous run (or a kill -9) left pending.
+     */
+    private void restorePendingChanges(PendingChanges pending, QueueNames queues) {
+        try {
+            List<PendingChange> stored = new PendingStore(artemis, queues.pending()).readAll();
+            stored.forEach(pending::restore);
+            if (!stored.isEmpty()) {
+                LOG.info("Restored the pending changes of {} users", stored.size());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not read the pending changes ({}); each user's is read when the user's next event comes", e.getMessage());
+        }
+    }
 
     /** The dead-letter admin API, on the management port, only when HUB_ADMIN_TOKEN is set. */
     private void mountAdminApi(CamelContext context, QueueNames queues) {

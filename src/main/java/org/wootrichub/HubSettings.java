@@ -12,6 +12,16 @@ public final class HubSettings {
     private HubSettings() {
     }
 
+    /** A share of a whole: "20%" or "0.2". */
+    public static double parseShare(String text) {
+        String t = text.trim();
+        double share = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100 : Double.parseDouble(t);
+        if (share < 0 || share > 1) {
+            throw new IllegalArgumentException("not a share between 0% and 100%: " + text);
+        }
+        return share;
+    }
+
     /** "250ms", "30s", "5m", "4h", "2d", a plain number of milliseconds, or ISO-8601 ("PT4H"). */
     public static Duration parseDuration(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);

@@ -65,7 +65,7 @@ public class EmbeddedBroker extends ServiceSupport {
             config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + tcpPort);
         }
         config.addAddressSetting(queues.events(), BrokerSettings.forEventsQueue(queues));
-        for (String name : new String[] {queues.rejected(), queues.deadLetters(), BrokerSettings.FINAL_DEAD_LETTER_ADDRESS}) {
+        for (String name : new String[] {queues.rejected(), queues.deadLetters(), queues.pending(), BrokerSettings.FINAL_DEAD_LETTER_ADDRESS}) {
             config.addAddressSetting(name, BrokerSettings.forHubQueue());
         }
         for (String name : new String[] {queues.events(), queues.rejected(), queues.deadLetters(), BrokerSettings.FINAL_DEAD_LETTER_ADDRESS}) {
@@ -73,6 +73,9 @@ public class EmbeddedBroker extends ServiceSupport {
                     .setRoutingType(RoutingType.ANYCAST).setDurable(true));
         }
         config.registerBrokerPlugin(new DuplicateCounter());
+        // one message per user: a new merged state of the user's pending changes replaces the last one
+        config.addQueueConfiguration(QueueConfiguration.of(queues.pending()).setAddress(queues.pending())
+                .setRoutingType(RoutingType.ANYCAST).setDurable(true).setLastValue(true).setLastValueKey(HubHeaders.USER_KEY));
         server = new EmbeddedActiveMQ();
         server.setConfiguration(config);
         server.start();

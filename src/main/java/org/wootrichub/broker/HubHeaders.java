@@ -52,6 +52,12 @@ public final class HubHeaders {
     /** Why the event is parked, rejected (segment.rejected) or dead-lettered (wootric.dlq). */
     public static final String REASON = "hubReason";
 
+    // --- a user's pending property changes (coalescing): one message per user on the last-value queue hub.queues.pending,
+    // keyed by USER_KEY, replaced as the user's changes merge
+
+    /** The id of one merged state of a user's pending changes: a flush removes the pending message only if it still has it. */
+    public static final String CHANGE_ID = "hubChangeId";
+
     /** The names of {@link #HOLD_PLACE} and {@link #HOLD_ROUND} written by hub 0.1 on the events it parked. */
     private static final String HOLD_PLACE_BEFORE_0_2 = "hubHoldSeq";
     private static final String HOLD_ROUND_BEFORE_0_2 = "hubHoldDue";
@@ -87,6 +93,15 @@ public final class HubHeaders {
     /** The user key and hold place the event was admitted with, kept for releasing the hold at the end. */
     public static final String ADMITTED_USER_KEY = "hubAdmittedUserKey";
     public static final String ADMITTED_HOLD_PLACE = "hubAdmittedHoldPlace";
+
+    /** The Wootric budget lane of an API call ({@code survey} or {@code property}), read by the rate limiter. */
+    public static final String BUDGET_LANE = "hubBudgetLane";
+    /** true when the event's property changes were merged into its user's pending changes instead of sent now. */
+    public static final String COALESCED = "hubCoalesced";
+    /** The user's merged pending changes (JSON) that the dispatch route writes to the pending queue. */
+    public static final String PENDING_CHANGE = "hubPendingChange";
+    /** The pending changes this delivery carries (or sends first): removed once it succeeds. */
+    public static final String CARRIED_CHANGE = "hubCarriedChange";
 
     private HubHeaders() {
     }

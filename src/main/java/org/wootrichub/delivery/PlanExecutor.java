@@ -46,17 +46,22 @@ public class PlanExecutor {
             metrics.skipped(skip.eventType(), skip.reason());
         } else if (plan instanceof AliasPlan alias) {
             alias(alias);
-        } else if (plan instanceof EndUserPlan endUserPlan) {
-            boolean delivered;
-            try {
-                delivered = run(endUserPlan, true);
-            } catch (StaleEndUser stale) {
-                cache.remove(endUserPlan.key().userKey());
-                delivered = run(endUserPlan, false);
-            }
-            if (delivered) {
-                metrics.delivered(plan.eventType());
-            }
+        } else if (plan instanceof EndUserPlan endUserPlan && deliver(endUserPlan)) {
+            metrics.delivered(plan.eventType());
+        }
+    }
+
+    /**
+     * Runs an end-user plan without counting it (the caller counts the events it stands for).
+     *
+     * @return false when it was skipped because the end user could not be resolved (counted as skipped)
+     */
+    public boolean deliver(EndUserPlan plan) {
+        try {
+            return run(plan, true);
+        } catch (StaleEndUser stale) {
+            cache.remove(plan.key().userKey());
+            return run(plan, false);
         }
     }
 

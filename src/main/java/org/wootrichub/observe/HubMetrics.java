@@ -68,8 +68,33 @@ public class HubMetrics {
         counter("hub.events", "type", type, "outcome", "delivered", "reason", "none").increment();
     }
 
+    /** Events of a type delivered together (a coalesced change carries several). */
+    public void delivered(String type, int count) {
+        counter("hub.events", "type", type, "outcome", "delivered", "reason", "none").increment(count);
+    }
+
+    /** A property-only event merged into its user's pending change. */
+    public void coalesced(String type) {
+        counter("hub.coalesce.events", "type", type).increment();
+    }
+
+    /** Wootric calls that coalescing made unnecessary (a change of n events sent in one call saves n - 1). */
+    public void callsSaved(int count) {
+        if (count > 0) {
+            counter("hub.coalesce.calls_saved").increment(count);
+        }
+    }
+
     public void skipped(String type, String reason) {
         counter("hub.events", "type", type, "outcome", "skipped", "reason", reason).increment();
+    }
+
+    public void skipped(String type, String reason, int count) {
+        counter("hub.events", "type", type, "outcome", "skipped", "reason", reason).increment(count);
+    }
+
+    public void deadLettered(String type, String reason, int count) {
+        counter("hub.events", "type", type, "outcome", "dead_lettered", "reason", reason).increment(count);
     }
 
     public void deadLettered(String type, String reason) {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.wootrichub.broker.HubHeaders;
 
 /**
  * Wootric HTTP through the routes of deliver-wootric.camel.yaml: API calls through the route that waits for the
@@ -18,9 +19,16 @@ public class CamelWootricTransport implements WootricTransport {
     private static final String[] RATE_HEADERS = {"X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset", "Retry-After"};
 
     private final ProducerTemplate producer;
+    private final BudgetLane lane;
 
     public CamelWootricTransport(ProducerTemplate producer) {
+        this(producer, BudgetLane.SURVEY);
+    }
+
+    /** @param lane the budget lane of this transport's API calls (header {@code hubBudgetLane}) */
+    public CamelWootricTransport(ProducerTemplate producer, BudgetLane lane) {
         this.producer = producer;
+        this.lane = lane;
     }
 
     @Override
@@ -29,6 +37,7 @@ public class CamelWootricTransport implements WootricTransport {
             var message = exchange.getMessage();
             message.setHeader(Exchange.HTTP_METHOD, method);
             message.setHeader(Exchange.HTTP_URI, url);
+            message.setHeader(HubHeaders.BUDGET_LANE, lane.header());
             if (query != null) {
                 message.setHeader(Exchange.HTTP_QUERY, query);
             }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.wootrichub.it.HubDefaults;
 import org.wootrichub.broker.EmbeddedBroker;
 import org.wootrichub.broker.HubHeaders;
 import org.wootrichub.broker.QueueNames;
@@ -39,7 +40,7 @@ import org.wootrichub.event.SegmentJson;
 class AdminApiTest {
 
     private static final String TOKEN = "admin-token-for-tests";
-    private static final QueueNames QUEUES = new QueueNames("segment.events", "segment.rejected", "wootric.dlq");
+    private static final QueueNames QUEUES = HubDefaults.queues();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir

@@ -11,6 +11,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wootrichub.it.HubDefaults;
 import org.wootrichub.observe.CapturedLogs;
 
 /** A duplicate event is counted by the hub at DEBUG; Artemis's own WARN with the message's content never reaches the log. */
@@ -21,7 +22,7 @@ class EmbeddedBrokerLogTest {
 
     @Test
     void aDuplicateIsCountedWithoutUserData() throws Exception {
-        EmbeddedBroker broker = new EmbeddedBroker(data, new QueueNames("segment.events", "segment.rejected", "wootric.dlq"), 100, 0);
+        EmbeddedBroker broker = new EmbeddedBroker(data, HubDefaults.queues(), 100, 0);
         broker.start();
         try (CapturedLogs logs = new CapturedLogs(Level.DEBUG, "org.wootrichub");
                 ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(EmbeddedBroker.VM_URL);

@@ -26,7 +26,7 @@ public final class HubDefaults {
 
     /** The queues as a hub with default settings names them. */
     public static QueueNames queues() {
-        return new QueueNames(get("hub.queues.events"), get("hub.queues.rejected"), get("hub.queues.dlq"));
+        return new QueueNames(get("hub.queues.events"), get("hub.queues.rejected"), get("hub.queues.dlq"), get("hub.queues.pending"));
     }
 
     /** The mapping settings of a hub with default settings. */

@@ -63,6 +63,8 @@ public final class HubProcess implements AutoCloseable {
         env.put("WOOTRIC_RETRY_IN_PROCESS_MAX_DELAY_MS", "500");
         env.put("WOOTRIC_RETRY_PARK_INITIAL_DELAY", "500ms");
         env.put("WOOTRIC_RETRY_PARK_MAX_DELAY", "2s");
+        // each event delivered as it comes, as the tests written before coalescing expect; the coalescing tests turn it on
+        env.put("WOOTRIC_COALESCE_ENABLED", "false");
         env.putAll(extra);
         Path jar = new File(System.getProperty("hub.jar", "target/wootric-hub.jar")).getAbsoluteFile().toPath();
         return create(jar, List.of("-Xmx512m"), dataDir, wootricBaseUrl, env, Path.of("target", "it-logs", name + ".log"));

@@ -18,7 +18,7 @@ public final class Metrics {
                 HttpResponse.BodyHandlers.ofString()).body();
         double total = 0;
         for (String line : text.split("\n")) {
-            if (!line.startsWith(name + "{")) {
+            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
                 continue;
             }
             boolean all = true;

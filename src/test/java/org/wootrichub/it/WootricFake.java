@@ -74,6 +74,30 @@ public final class WootricFake implements AutoCloseable {
         return byUser;
     }
 
+    /**
+     * The properties an end user holds after every request the fake received, in the order received: each update
+     * ({@code PUT /v1/end_users/ID}) and each response or decline (end_user[properties]) sets the properties it sends.
+     */
+    public Map<String, String> propertiesOf(String id) {
+        Map<String, String> state = new LinkedHashMap<>();
+        String path = "/v1/end_users/" + id;
+        for (LoggedRequest r : server.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(anyUrl())).stream()
+                .sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate)).toList()) {
+            String url = r.getUrl();
+            boolean update = r.getMethod().value().equals("PUT") && url.equals(path);
+            boolean survey = r.getMethod().value().equals("POST") && (url.equals(path + "/responses") || url.equals(path + "/declines"));
+            if (update || survey) {
+                String prefix = update ? "properties[" : "end_user[properties][";
+                form(r).forEach((k, v) -> {
+                    if (k.startsWith(prefix) && k.endsWith("]")) {
+                        state.put(k.substring(prefix.length(), k.length() - 1), v);
+                    }
+                });
+            }
+        }
+        return state;
+    }
+
     /** A form body, decoded, in the order sent. */
     public static Map<String, String> form(LoggedRequest request) {
         Map<String, String> form = new LinkedHashMap<>();

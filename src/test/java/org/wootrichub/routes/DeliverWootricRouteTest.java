@@ -36,9 +36,9 @@ class DeliverWootricRouteTest extends RouteTestSupport {
     RateLimiter wootricRateLimiter() {
         return new RateLimiter(0, 60_000, 0, System::currentTimeMillis) {
             @Override
-            public void acquire() throws InterruptedException {
+            public void acquireFor(String lane) throws InterruptedException {
                 budget.add("acquire");
-                limiter.acquire();
+                limiter.acquireFor(lane);
             }
 
             @Override

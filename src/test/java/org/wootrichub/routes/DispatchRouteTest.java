@@ -35,7 +35,9 @@ import org.wootrichub.mapping.WootricPlan;
             "hub.management-port=0",
             "hub.data-dir=" + DispatchRouteTest.DATA,
             "hub.dispatch.consumers=1",
-            "camel.routecontroller.enabled=false"
+            "camel.routecontroller.enabled=false",
+            // every event reaches the delivery step (coalescing is tested by CoalescingIT and friends)
+            "wootric.coalesce.enabled=false"
         },
         advices = @AdviceRouteMapping(route = "dispatch", advice = DispatchRouteTest.MockDelivery.class))
 class DispatchRouteTest {

@@ -30,7 +30,9 @@ import org.wootrichub.broker.EventPublisher;
             "wootric.retry.in-process-attempts=2",
             "wootric.retry.initial-delay-ms=1",
             "wootric.retry.in-process-max-delay-ms=5",
-            "wootric.retry.max-age=1m"
+            "wootric.retry.max-age=1m",
+            // every event delivered as it comes (the coalescing route test turns it on)
+            "wootric.coalesce.enabled=false"
         },
         replaceRouteFromWith = "dispatch=direct:dispatch",
         mockEndpointsAndSkip = "jms:*")
