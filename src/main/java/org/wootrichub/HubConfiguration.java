@@ -142,6 +142,7 @@ public class HubConfiguration implements CamelConfiguration {
             @Override
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
                 // the ingress server's router exists once the servers have started, before the routes take requests
+                // (called again once the supervising route controller has started the routes: installed once)
                 started.getRegistry().findByType(VertxPlatformHttpRouter.class).stream()
                         .filter(VertxPlatformHttpRouter::isMainServer).forEach(front::install);
             }

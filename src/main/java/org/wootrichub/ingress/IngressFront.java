@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.wootrichub.observe.HubMetrics;
@@ -35,6 +36,7 @@ public final class IngressFront {
     private final boolean anyOrigin;
     private final long maxBodyBytes;
     private final HubMetrics metrics;
+    private final List<Router> routers = new ArrayList<>();
 
     /**
      * @param corsOrigins allowed origins, comma-separated ({@code *}: any)
@@ -48,9 +50,12 @@ public final class IngressFront {
         this.metrics = metrics;
     }
 
-    /** Mounts the front on the ingress server's router, ahead of the ingress route. */
-    public void install(Router router) {
-        router.route("/v1/*").order(Integer.MIN_VALUE + 1).handler(this::handle);
+    /** Mounts the front on the ingress server's router, ahead of the ingress route; once per router. */
+    public synchronized void install(Router router) {
+        if (!routers.contains(router)) {
+            routers.add(router);
+            router.route("/v1/*").order(Integer.MIN_VALUE + 1).handler(this::handle);
+        }
     }
 
     /** The value of {@code Access-Control-Allow-Origin} for a request from this origin, or null: not allowed. */

@@ -33,8 +33,8 @@ import org.wootrichub.observe.CapturedLogs;
             "camel.main.routesIncludePattern=file:routes/*.camel.yaml",
             "hub.data-dir=" + IngressClientsRouteTest.DATA,
             "hub.write-keys=test-key",
-            "hub.dispatch.consumers=1",
-            "camel.routecontroller.enabled=false"
+            "hub.dispatch.consumers=1"
+            // the supervising route controller on, as in the packaged hub: it starts the routes later
         })
 class IngressClientsRouteTest {
 
