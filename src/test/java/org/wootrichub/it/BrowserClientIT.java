@@ -30,7 +30,7 @@ class BrowserClientIT {
 
             String hubHost = URI.create(hub.ingressUrl()).getAuthority();
             NodeClients.run("browser-events.mjs", Map.of("HUB", hubHost, "WRITE_KEY", NodeClients.WRITE_KEY, "USER_ID", "browser-1",
-                    "BUNDLE", BUNDLE.toString(), "CHROMIUM", System.getProperty("chromium", "/usr/bin/chromium")), "browser-client-send");
+                    "BUNDLE", BUNDLE.toString(), "CHROMIUM", System.getProperty("chromium")), "browser-client-send");
 
             assertThat(NodeClients.assertDelivered(wootric, "browser-1", "browser", "from the browser"))
                     .containsEntry("properties[page_path]", "/index.html")
