@@ -14,6 +14,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy;
 import org.apache.camel.support.service.ServiceSupport;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,6 +42,7 @@ import org.wootrichub.delivery.PlanExecutor;
 import org.wootrichub.delivery.UserHolds;
 import org.wootrichub.ingress.HttpIngress;
 import org.wootrichub.ingress.HttpServerGuards;
+import org.wootrichub.ingress.IngressFront;
 import org.wootrichub.ingress.IngressLimits;
 import org.wootrichub.ingress.IngressReplies;
 import org.wootrichub.ingress.QueueIngress;
@@ -106,6 +108,10 @@ public class HubConfiguration implements CamelConfiguration {
     private String headerTimeout;
     @PropertyInject("hub.http.body-timeout")
     private String bodyTimeout;
+    @PropertyInject("hub.cors-origins")
+    private String corsOrigins;
+    @PropertyInject("camel.server.maxBodySize")
+    private long maxBodySize;
 
     /** The broker is asked for the backlog gauges at most this often, whatever the scrape rate. */
     private static final long BACKLOG_REFRESH_MILLIS = 5_000;
@@ -154,10 +160,14 @@ public class HubConfiguration implements CamelConfiguration {
         HubMetrics metrics = context.getRegistry().lookupByNameAndType("hubMetrics", HubMetrics.class);
         metrics.bind(holds);
         metrics.bind(new BacklogGauges(management, queues, BACKLOG_REFRESH_MILLIS, System::currentTimeMillis));
+        IngressFront front = new IngressFront(corsOrigins, maxBodySize, metrics);
         context.addStartupListener(new ExtendedStartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
-                // not yet: see onCamelContextFullyStarted
+                // the ingress server's router exists once the servers have started, before the routes take requests
+                // (called again once the supervising route controller has started the routes: installed once)
+                started.getRegistry().findByType(VertxPlatformHttpRouter.class).stream()
+                        .filter(VertxPlatformHttpRouter::isMainServer).forEach(front::install);
             }
 
             @Override

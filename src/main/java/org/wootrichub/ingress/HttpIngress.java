@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.WebServerRequest;
+import java.util.function.Supplier;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.broker.IntakeResult;
@@ -61,19 +66,14 @@ public class HttpIngress {
         if (!signed && headerKey != null) {
             requireKey(headerKey);
         }
-        String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
-        String mediaType = contentType == null ? "" : contentType.trim().toLowerCase(Locale.ROOT);
-        if (mediaType.startsWith("application/x-www-form-urlencoded") || mediaType.startsWith("multipart/")) {
-            // the HTTP server consumes form bodies before the route sees them: say so instead of "empty body"
-            throw new IngressRejection(415, "unsupported_media_type",
-                    "send the events as JSON with Content-Type application/json or text/plain");
-        }
-        byte[] body = BodyDecoder.decode(in.getBody(byte[].class), in.getHeader("Content-Encoding", String.class),
-                limits.maxRequestBytes());
+        // the body decides what it is: JSON (after gzip) is read whatever the Content-Type says
+        boolean formLabelled = formLabelled(in.getHeader(Exchange.CONTENT_TYPE, String.class));
+        byte[] body = asJson(formLabelled,
+                () -> BodyDecoder.decode(rawBody(in), in.getHeader("Content-Encoding", String.class), limits.maxRequestBytes()));
         if (signed) {
             checkSignature(body, in.getHeader("X-Signature", String.class), headerKey);
         }
-        JsonNode root = StrictJson.parse(body);
+        JsonNode root = asJson(formLabelled, () -> StrictJson.parse(body));
         if (!signed && headerKey == null) {
             requireKey(bodyWriteKey(root));
         }
@@ -85,6 +85,33 @@ public class HttpIngress {
             throw new IngressRejection(400, reason, "the event was not accepted: " + reason);
         }
         return result;
+    }
+
+    /** The request body as it came: the routing context holds it whatever its Content-Type (see {@link IngressFront}). */
+    static byte[] rawBody(Message in) {
+        if (in instanceof HttpMessage http && http.getRequest() instanceof WebServerRequest request) {
+            Buffer buffer = request.routingContext().body().buffer();
+            return buffer == null ? null : buffer.getBytes();
+        }
+        return in.getBody(byte[].class);
+    }
+
+    static boolean formLabelled(String contentType) {
+        String mediaType = contentType == null ? "" : contentType.trim().toLowerCase(Locale.ROOT);
+        return mediaType.startsWith("application/x-www-form-urlencoded") || mediaType.startsWith("multipart/");
+    }
+
+    /** A body labelled form or multipart that is not JSON is refused as the media type it claims to be: 415. */
+    private static <T> T asJson(boolean formLabelled, Supplier<T> reading) {
+        try {
+            return reading.get();
+        } catch (IngressRejection e) {
+            if (formLabelled && e.status() == 400) {
+                throw new IngressRejection(415, "unsupported_media_type",
+                        "the body is not JSON: send the events as JSON (Content-Type application/json or text/plain)");
+            }
+            throw e;
+        }
     }
 
     /**

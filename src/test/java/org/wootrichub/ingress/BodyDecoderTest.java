@@ -26,7 +26,7 @@ class BodyDecoderTest {
 
     private static final int REQUEST_LIMIT = IngressLimits.SEGMENT.maxRequestBytes();
 
-    private static byte[] gzip(byte[] data) {
+    static byte[] gzip(byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(data);

@@ -169,12 +169,49 @@ class HttpIngressTest {
                 .satisfies(q -> assertThat(q.json()).contains("123456789012345678901234567890").doesNotContain("Infinity"));
     }
 
-    @ParameterizedTest(name = "Content-Type {0} -> 415")
-    @ValueSource(strings = {"multipart/form-data; boundary=x", "Multipart/Mixed; boundary=x", "application/x-www-form-urlencoded"})
-    void formAndMultipartBodiesAreA415(String contentType) {
-        Exchange exchange = post("/v1/track", "{\"userId\":\"u1\",\"event\":\"E\"}", KEYED);
+    // ---------------------------------------------------------------- the body decides, not the Content-Type
+
+    static final String[] FORM_TYPES = {"multipart/form-data; boundary=x", "Multipart/Mixed; boundary=x",
+        "application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=utf-8"};
+
+    private static Exchange labelled(String contentType, byte[] body, Map<String, String> headers) {
+        Exchange exchange = request("POST", "/v1/track", body, headers);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, contentType);
-        assertRefused(() -> ingress.accept(exchange), 415, "unsupported_media_type");
+        return exchange;
+    }
+
+    @ParameterizedTest(name = "JSON labelled {0} is accepted")
+    @ValueSource(strings = {"multipart/form-data; boundary=x", "application/x-www-form-urlencoded", "application/octet-stream", "image/png"})
+    void jsonIsAcceptedWhateverTheContentTypeSays(String contentType) {
+        Exchange exchange = labelled(contentType, "{\"userId\":\"u1\",\"event\":\"E\"}".getBytes(StandardCharsets.UTF_8), KEYED);
+        assertThat(ingress.accept(exchange).accepted()).hasSize(1);
+    }
+
+    @Test
+    void gzipJsonLabelledFormIsAcceptedAsRudderSdkNodeSendsIt() {
+        byte[] gzipped = BodyDecoderTest.gzip("{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"E\"}]}".getBytes(StandardCharsets.UTF_8));
+        Exchange exchange = labelled("application/x-www-form-urlencoded", gzipped, Map.of("Authorization", basic(KEY), "Content-Encoding", "gzip"));
+        exchange.getMessage().setHeader(Exchange.HTTP_URI, "/v1/batch");
+        assertThat(ingress.accept(exchange).accepted()).hasSize(1);
+    }
+
+    static Stream<Arguments> notJsonLabelledForm() {
+        return Stream.of(FORM_TYPES).flatMap(type -> Stream.of(Arguments.of(type, "userId=u1&event=E", null),
+                Arguments.of(type, "", null), Arguments.of(type, "not gzip", "gzip")));
+    }
+
+    @ParameterizedTest(name = "not JSON labelled {0}, body \"{1}\", encoding {2} -> 415")
+    @MethodSource("notJsonLabelledForm")
+    void aBodyThatIsNotJsonLabelledFormOrMultipartIsA415(String contentType, String body, String encoding) {
+        Map<String, String> headers = encoding == null ? KEYED : Map.of("Authorization", basic(KEY), "Content-Encoding", encoding);
+        assertRefused(() -> ingress.accept(labelled(contentType, body.getBytes(StandardCharsets.UTF_8), headers)), 415, "unsupported_media_type");
+    }
+
+    @ParameterizedTest(name = "not JSON labelled \"{0}\" -> 400 invalid_json")
+    @ValueSource(strings = {"application/json", "text/plain", "application/octet-stream", ""})
+    void aBodyThatIsNotJsonLabelledAnythingElseIsA400(String contentType) {
+        assertRefused(() -> ingress.accept(labelled(contentType, "userId=u1&event=E".getBytes(StandardCharsets.UTF_8), KEYED)),
+                400, "invalid_json");
     }
 
     @ParameterizedTest(name = "{0} /v1/track -> 405")
