@@ -41,27 +41,40 @@ public class PlanExecutor {
         this.metrics = metrics;
     }
 
-    public void execute(WootricPlan plan) {
-        if (plan instanceof Skip skip) {
-            metrics.skipped(skip.eventType(), skip.reason());
-        } else if (plan instanceof AliasPlan alias) {
-            alias(alias);
-        } else if (plan instanceof EndUserPlan endUserPlan) {
-            boolean delivered;
-            try {
-                delivered = run(endUserPlan, true);
-            } catch (StaleEndUser stale) {
-                cache.remove(endUserPlan.key().userKey());
-                delivered = run(endUserPlan, false);
-            }
-            if (delivered) {
-                metrics.delivered(plan.eventType());
-            }
+    /** How a plan ended when it did not fail: delivered, or skipped with the reason. */
+    public record Result(String outcome, String reason) {
+
+        public static final Result DELIVERED = new Result("delivered", null);
+
+        public static Result skipped(String reason) {
+            return new Result("skipped", reason);
         }
     }
 
-    /** @return false when the plan was skipped because the end user could not be resolved */
-    private boolean run(EndUserPlan plan, boolean useCache) {
+    public Result execute(WootricPlan plan) {
+        if (plan instanceof Skip skip) {
+            metrics.skipped(skip.eventType(), skip.reason());
+            return Result.skipped(skip.reason());
+        } else if (plan instanceof AliasPlan alias) {
+            return alias(alias);
+        } else if (plan instanceof EndUserPlan endUserPlan) {
+            Result result;
+            try {
+                result = run(endUserPlan, true);
+            } catch (StaleEndUser stale) {
+                cache.remove(endUserPlan.key().userKey());
+                result = run(endUserPlan, false);
+            }
+            if (result == Result.DELIVERED) {
+                metrics.delivered(plan.eventType());
+            }
+            return result;
+        }
+        throw new IllegalArgumentException("no plan to run");
+    }
+
+    /** @return skipped when the end user could not be resolved and the plan says to skip then */
+    private Result run(EndUserPlan plan, boolean useCache) {
         EndUserKey key = plan.key();
         EndUser remembered = useCache ? cache.get(key.userKey()) : null;
         EndUser user = remembered != null ? remembered : lookup(key);
@@ -72,8 +85,7 @@ public class PlanExecutor {
                     throw new UserNotYetKnown(!plan.calls().isEmpty());
                 }
                 if (plan.skipReasonWhenUnresolved() != null) {
-                    metrics.skipped(plan.eventType(), plan.skipReasonWhenUnresolved());
-                    return false;
+                    return skipped(plan, plan.skipReasonWhenUnresolved());
                 }
                 throw PermanentFailure.of("end_user_not_found",
                         "no Wootric end user matches the event and it carries no email to create one");
@@ -98,7 +110,7 @@ public class PlanExecutor {
             }
         }
         cache.put(key.userKey(), user);
-        return true;
+        return Result.DELIVERED;
     }
 
     private EndUser lookup(EndUserKey key) {
@@ -198,20 +210,17 @@ public class PlanExecutor {
         return current;
     }
 
-    private void alias(AliasPlan plan) {
+    private Result alias(AliasPlan plan) {
         EndUser previous = client.findByExternalId(plan.previousId());
         if (previous == null) {
-            metrics.skipped(plan.eventType(), "alias_previous_not_found");
-            return;
+            return skipped(plan, "alias_previous_not_found");
         }
         if (plan.userId().equals(previous.externalId())) {
-            metrics.skipped(plan.eventType(), "alias_already_applied");
-            return;
+            return skipped(plan, "alias_already_applied");
         }
         if (client.findByExternalId(plan.userId()) != null) {
             // Wootric has no merge: two end users would end up with one external id
-            metrics.skipped(plan.eventType(), "alias_target_exists");
-            return;
+            return skipped(plan, "alias_target_exists");
         }
         Map<String, String> form = Map.of("external_id", plan.userId());
         if (!client.update(previous.id(), form)) {
@@ -220,6 +229,12 @@ public class PlanExecutor {
         cache.remove(plan.previousId());
         cache.put(plan.userId(), previous.with(form));
         metrics.delivered(plan.eventType());
+        return Result.DELIVERED;
+    }
+
+    private Result skipped(WootricPlan plan, String reason) {
+        metrics.skipped(plan.eventType(), reason);
+        return Result.skipped(reason);
     }
 
     private RuntimeException gone(boolean remembered, String operation) {
