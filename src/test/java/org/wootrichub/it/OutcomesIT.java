@@ -61,6 +61,8 @@ class OutcomesIT {
 
             hub.stop();
             hub.start();
+            // the admin API is mounted just after the health check first answers UP
+            await().atMost(Duration.ofSeconds(10)).until(() -> call(hub, "GET", "/admin/events", null, TOKEN).statusCode() == 200);
             assertFound(hub);
             assertThat(events(hub, "").get("total").asInt()).isEqualTo(2);
         }
