@@ -220,7 +220,12 @@ class AdminApiTest {
     @ValueSource(strings = {"limit=0", "limit=501", "limit=-1", "limit=abc", "limit=", "limit=%20", "limit=1.5", "limit=99999999999",
         "offset=-1", "offset=x", "offset=", "offset=1e3", "limit=10&offset=-5"})
     void pagingOutOfRangeIsA400(String query) throws Exception {
-        HttpResponse<String> response = call("GET", "/admin/dlq?" + query);
+        assertInvalid("GET", "/admin/dlq?" + query, null);
+    }
+
+    /** A 400 with an invalid_... code. */
+    private static void assertInvalid(String method, String path, String body) throws Exception {
+        HttpResponse<String> response = call(method, path, body, TOKEN);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(response.body()).contains("\"code\":\"invalid_");
     }
@@ -287,14 +292,12 @@ class AdminApiTest {
     @ValueSource(strings = {"messageId=", "messageId=%20", "messageId=%09", "userId=", "userId=%20%20", "limit=0", "limit=501",
         "limit=x", "offset=-1", "offset=10001", "offset=", "messageId=o1&limit=1.5"})
     void badSearchesAreA400(String query) throws Exception {
-        HttpResponse<String> response = call("GET", "/admin/events?" + query);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-        assertThat(response.body()).contains("\"code\":\"invalid_");
+        assertInvalid("GET", "/admin/events?" + query, null);
     }
 
     @Test
     void aTooLongSearchValueIsA400() throws Exception {
-        assertThat(call("GET", "/admin/events?messageId=" + "m".repeat(OutcomeLog.MAX_VALUE_LENGTH + 1)).statusCode()).isEqualTo(400);
+        assertInvalid("GET", "/admin/events?messageId=" + "m".repeat(OutcomeLog.MAX_VALUE_LENGTH + 1), null);
     }
 
     // ---------------------------------------------------------------- the preview
@@ -309,9 +312,7 @@ class AdminApiTest {
     @ParameterizedTest(name = "preview body \"{0}\" -> 400")
     @ValueSource(strings = {"", " ", "not json", "{\"type\":", "{} {}"})
     void aPreviewOfNoEventIsA400(String body) throws Exception {
-        HttpResponse<String> response = call("POST", "/admin/preview", body, TOKEN);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-        assertThat(response.body()).contains("\"code\":\"invalid_json\"");
+        assertInvalid("POST", "/admin/preview", body);
     }
 
     @Test
