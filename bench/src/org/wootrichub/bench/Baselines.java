@@ -28,7 +28,7 @@ final class Baselines {
 
     /** Persistent sends per second to the hub's broker configuration (embedded, same address settings), plain JMS. */
     static double jmsPersistentSendRate(Path dataDir, int producers, Duration duration, String payload) throws Exception {
-        EmbeddedBroker broker = new EmbeddedBroker(dataDir, HubDefaults.queues(), 100_000, 0);
+        EmbeddedBroker broker = new EmbeddedBroker(dataDir, HubDefaults.queues(), 100_000, 0, HubDefaults.outcomesMax());
         broker.start();
         try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(EmbeddedBroker.VM_URL);
                 Connection connection = factory.createConnection()) {

@@ -23,6 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.admin.AdminApi;
 import org.wootrichub.admin.DeadLetters;
+import org.wootrichub.admin.OutcomeLog;
+import org.wootrichub.admin.Preview;
 import org.wootrichub.broker.BacklogGauges;
 import org.wootrichub.broker.BrokerManagement;
 import org.wootrichub.broker.EmbeddedBroker;
@@ -59,11 +61,14 @@ import org.wootrichub.observe.HubMetrics;
 import org.wootrichub.observe.SecretMasker;
 import org.wootrichub.wootric.BudgetLane;
 import org.wootrichub.wootric.CamelWootricTransport;
+import org.wootrichub.wootric.DryRunTransport;
+import org.wootrichub.wootric.RecordingTransport;
 import org.wootrichub.wootric.RateLimiter;
 import org.wootrichub.wootric.TokenSource;
 import org.wootrichub.wootric.WootricClient;
 import org.wootrichub.wootric.WootricCredentials;
 import org.wootrichub.wootric.WootricEndpoints;
+import org.wootrichub.wootric.WootricTransport;
 
 /**
  * The hub's beans, one method each, named as the route files refer to them. Every setting comes from
@@ -92,6 +97,8 @@ public class HubConfiguration implements CamelConfiguration {
     private int embeddedTcpPort;
     @PropertyInject("hub.data-dir")
     private String dataDir;
+    @PropertyInject("hub.outcomes.max")
+    private long outcomesMax;
     @PropertyInject("hub.holds.restore-limit")
     private long holdsRestoreLimit;
     @PropertyInject("hub.holds.refresh")
@@ -277,10 +284,13 @@ public class HubConfiguration implements CamelConfiguration {
     @BindToRegistry
     public WootricCredentials wootricCredentials(@PropertyInject("wootric.account-token") String accountToken,
             @PropertyInject("wootric.client-id") String clientId, @PropertyInject("wootric.client-secret") String clientSecret,
-            @PropertyInject("wootric.username") String username, @PropertyInject("wootric.password") String password) {
+            @PropertyInject("wootric.username") String username, @PropertyInject("wootric.password") String password,
+            @PropertyInject("wootric.dry-run") boolean dryRun) {
         WootricCredentials credentials = new WootricCredentials(blankToNull(accountToken), blankToNull(clientId),
                 blankToNull(clientSecret), blankToNull(username), blankToNull(password));
-        if (!credentials.configured()) {
+        if (dryRun) {
+            LOG.warn("WOOTRIC_DRY_RUN is on: nothing is sent to Wootric; each request is recorded in the outcome log (/admin/events)");
+        } else if (!credentials.configured()) {
             LOG.warn("No Wootric credentials (WOOTRIC_CLIENT_ID and WOOTRIC_CLIENT_SECRET): deliveries will be dead-lettered as auth_failed");
         }
         return credentials;
@@ -319,23 +329,24 @@ public class HubConfiguration implements CamelConfiguration {
 
     /**
      * The plan executor on the Wootric API client, which calls Wootric through the routes of deliver-wootric, in the
-     * survey lane: what the dispatch route delivers goes first.
+     * survey lane (what the dispatch route delivers goes first), each request recorded for the outcome log; with
+     * wootric.dry-run, on a transport that only records them.
      */
     @BindToRegistry
     public DeliveryStep deliveryStep(CamelContext context, @BeanInject("wootricEndpoints") WootricEndpoints endpoints,
             @BeanInject("wootricCredentials") WootricCredentials credentials, @BeanInject("endUserCache") EndUserCache cache,
             @BeanInject("hubMetrics") HubMetrics metrics, @BeanInject("wootricRateLimiter") RateLimiter limiter,
-            @BeanInject("pendingChanges") PendingChanges pending) {
+            @BeanInject("pendingChanges") PendingChanges pending, @PropertyInject("wootric.dry-run") boolean dryRun) {
         metrics.bind(cache);
         metrics.bind(limiter);
         metrics.bind(pending);
-        return new DeliveryStep(planExecutor(context, endpoints, credentials, cache, metrics, BudgetLane.SURVEY));
+        return new DeliveryStep(planExecutor(context, endpoints, credentials, cache, metrics, BudgetLane.SURVEY, dryRun));
     }
 
     private static PlanExecutor planExecutor(CamelContext context, WootricEndpoints endpoints, WootricCredentials credentials,
-            EndUserCache cache, HubMetrics metrics, BudgetLane lane) {
-        CamelWootricTransport transport = new CamelWootricTransport(context.createProducerTemplate(), lane);
-        TokenSource tokens = new TokenSource(transport, endpoints, credentials, Clock.systemUTC());
+            EndUserCache cache, HubMetrics metrics, BudgetLane lane, boolean dryRun) {
+        WootricTransport transport = dryRun ? new DryRunTransport(null, Clock.systemUTC()) : sendingTransport(context, lane);
+        TokenSource tokens = new TokenSource(transport, endpoints, dryRun ? DryRunTransport.CREDENTIALS : credentials, Clock.systemUTC());
         return new PlanExecutor(new WootricClient(transport, tokens, endpoints, metrics), cache, metrics);
     }
 
@@ -371,12 +382,17 @@ public class HubConfiguration implements CamelConfiguration {
             @BeanInject("hubConnectionFactory") ConnectionFactory connectionFactory, @BeanInject("hubQueues") QueueNames queues,
             @PropertyInject("wootric.retry.park-initial-delay") String initialDelay,
             @PropertyInject("wootric.retry.park-max-delay") String maxDelay,
-            @PropertyInject("wootric.unknown-user.grace") String unknownUserGrace) {
+            @PropertyInject("wootric.unknown-user.grace") String unknownUserGrace, @PropertyInject("wootric.dry-run") boolean dryRun) {
         PendingFlusher.Parts parts = new PendingFlusher.Parts(pending, new PendingStore(connectionFactory, queues.pending()),
-                planExecutor(context, endpoints, credentials, cache, metrics, BudgetLane.PROPERTY), limiter, holds, metrics,
+                planExecutor(context, endpoints, credentials, cache, metrics, BudgetLane.PROPERTY, dryRun), limiter, holds, metrics,
                 queues.deadLetters());
         return new PendingFlusher(parts, new PendingFlusher.Timing(HubSettings.parseDuration(initialDelay),
                 HubSettings.parseDuration(maxDelay), HubSettings.parseDuration(unknownUserGrace)), System::currentTimeMillis);
+    }
+
+    /** Requests sent to Wootric through the routes of deliver-wootric, each recorded for the outcome log. */
+    private static WootricTransport sendingTransport(CamelContext context, BudgetLane lane) {
+        return new RecordingTransport(new CamelWootricTransport(context.createProducerTemplate(), lane), Clock.systemUTC());
     }
 
     @BindToRegistry
@@ -398,6 +414,23 @@ public class HubConfiguration implements CamelConfiguration {
                 HubApplication.version(), Clock.systemUTC(), HubSettings.parseDuration(unknownUserGrace));
     }
 
+    // --- admin
+
+    @BindToRegistry
+    public OutcomeLog outcomeLog(@BeanInject("hubConnectionFactory") ConnectionFactory connectionFactory,
+            @BeanInject("hubQueues") QueueNames queues) {
+        return new OutcomeLog(connectionFactory, queues, Clock.systemUTC());
+    }
+
+    /** The preview: the dispatch route's transformers and a plan executor that sends nothing (live lookups aside). */
+    @BindToRegistry
+    public Preview preview(CamelContext context, @BeanInject("queueIngress") QueueIngress ingress,
+            @BeanInject("endUserCache") EndUserCache cache, @BeanInject("wootricEndpoints") WootricEndpoints endpoints,
+            @BeanInject("wootricCredentials") WootricCredentials credentials) {
+        return new Preview(context.createProducerTemplate(), ingress, cache, endpoints, credentials, sendingTransport(context, BudgetLane.SURVEY),
+                Clock.systemUTC());
+    }
+
     // --- in order, from configure()
 
     /**
@@ -416,19 +449,21 @@ public class HubConfiguration implements CamelConfiguration {
         }
     }
 
-    /** The dead-letter admin API, on the management port, only when HUB_ADMIN_TOKEN is set. */
+    /** The admin API, on the management port, only when HUB_ADMIN_TOKEN is set. */
     private void mountAdminApi(CamelContext context, QueueNames queues) {
         String token = blankToNull(adminToken);
         if (token == null) {
-            LOG.info("HUB_ADMIN_TOKEN is not set: the dead-letter admin API is off");
+            LOG.info("HUB_ADMIN_TOKEN is not set: the admin API is off");
             return;
         }
-        new AdminApi(new DeadLetters(pool, queues), token).mount(context, managementPort);
+        new AdminApi(new DeadLetters(pool, queues), context.getRegistry().lookupByNameAndType("outcomeLog", OutcomeLog.class),
+                context.getRegistry().lookupByNameAndType("preview", Preview.class), token).mount(context, managementPort);
     }
 
     private void startEmbeddedBroker(CamelContext context, QueueNames queues) throws Exception {
         if (blankToNull(brokerUrl) == null) {
-            EmbeddedBroker broker = new EmbeddedBroker(Path.of(dataDir.trim()), queues, duplicateIdCacheSize, embeddedTcpPort);
+            EmbeddedBroker broker = new EmbeddedBroker(Path.of(dataDir.trim()), queues, duplicateIdCacheSize, embeddedTcpPort,
+                    outcomesMax);
             broker.start();
             // added before the pool's stop service, so stopped after it
             context.addService(broker, true, true);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.concurrent.Callable;
@@ -12,11 +13,13 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.event.SegmentJson;
+import org.wootrichub.ingress.IngressRejection;
+import org.wootrichub.ingress.StrictJson;
 import org.wootrichub.observe.LogValues;
 
 /**
- * The dead-letter admin API, on the management port next to health and metrics, behind a bearer token
- * (HUB_ADMIN_TOKEN). Without a configured token it is not mounted at all.
+ * The admin API, on the management port next to health and metrics, behind a bearer token (HUB_ADMIN_TOKEN):
+ * dead letters, the outcome log and the preview. Without a configured token it is not mounted at all.
  *
  * <pre>
  * GET    /admin/dlq?reason=&amp;offset=&amp;limit=   list (paged, oldest first; limit 1-500, default 50)
@@ -25,6 +28,8 @@ import org.wootrichub.observe.LogValues;
  * POST   /admin/dlq/replay?reason=             all, or those with the reason
  * DELETE /admin/dlq/{id}                       purge one
  * DELETE /admin/dlq?reason=                    purge all, or those with the reason
+ * GET    /admin/events?messageId=&amp;userId=&amp;offset=&amp;limit=   outcome log (paged, newest first)
+ * POST   /admin/preview?lookups=cache|live      the Wootric requests of the events in the body, none sent
  * </pre>
  */
 public class AdminApi {
@@ -32,12 +37,18 @@ public class AdminApi {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     private static final int MAX_LIMIT = 500;
     private static final int MAX_OFFSET = 10_000_000;
+    /** A preview's body, like an ingress request's, is at most this large. */
+    private static final int PREVIEW_MAX_BYTES = 512 * 1024;
 
     private final DeadLetters deadLetters;
+    private final OutcomeLog outcomes;
+    private final Preview preview;
     private final byte[] token;
 
-    public AdminApi(DeadLetters deadLetters, String token) {
+    public AdminApi(DeadLetters deadLetters, OutcomeLog outcomes, Preview preview, String token) {
         this.deadLetters = deadLetters;
+        this.outcomes = outcomes;
+        this.preview = preview;
         this.token = token.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -49,7 +60,7 @@ public class AdminApi {
             return;
         }
         mount(router);
-        LOG.info("Dead-letter admin API on port {} under /admin/dlq", managementPort);
+        LOG.info("Admin API on port {}: /admin/dlq, /admin/events, /admin/preview", managementPort);
     }
 
     /**
@@ -87,6 +98,59 @@ public class AdminApi {
             String id = id(rc);
             return () -> one("purged", deadLetters.purge(null, id));
         }));
+        router.route(HttpMethod.GET, "/admin/events").handler(rc -> handle(rc, () -> {
+            exactPath(rc, "/admin/events");
+            String messageId = searchValue(rc, "messageId");
+            String userId = searchValue(rc, "userId");
+            int offset = intParam(rc, "offset", 0, 0, OutcomeLog.MAX_OFFSET);
+            int limit = intParam(rc, "limit", 50, 1, MAX_LIMIT);
+            return () -> outcomes.search(messageId, userId, offset, limit);
+        }));
+        // the token is checked before the body is read
+        router.route(HttpMethod.POST, "/admin/preview").handler(rc -> {
+            if (authorised(rc.request().getHeader("Authorization"))) {
+                rc.next();
+            } else {
+                reply(rc, 401, error("unauthorized", "a valid admin bearer token is required"));
+            }
+        });
+        router.route(HttpMethod.POST, "/admin/preview").handler(BodyHandler.create(false).setBodyLimit(PREVIEW_MAX_BYTES));
+        router.route(HttpMethod.POST, "/admin/preview").handler(rc -> handle(rc, () -> {
+            exactPath(rc, "/admin/preview");
+            boolean live = lookups(rc);
+            String body = rc.body() == null ? null : rc.body().asString();
+            if (body == null || body.isBlank()) {
+                throw new Refused(400, "invalid_json", "the body must be a Segment event, a batch or an array of events");
+            }
+            try {
+                StrictJson.parse(body);
+            } catch (IngressRejection e) {
+                throw new Refused(400, "invalid_json", e.getMessage());
+            }
+            return () -> preview.run(body, live);
+        }));
+    }
+
+    /** A messageId or userId to search by: absent means any; present, it must not be blank (nor too long). */
+    private static String searchValue(RoutingContext rc, String name) {
+        String value = rc.request().getParam(name);
+        if (value != null && !OutcomeLog.validValue(value)) {
+            throw new Refused(400, "invalid_" + name, name + " must not be blank nor longer than " + OutcomeLog.MAX_VALUE_LENGTH
+                    + " characters");
+        }
+        return value;
+    }
+
+    /** Lookups from the cache (the default) or live (read-only requests to Wootric). */
+    private static boolean lookups(RoutingContext rc) {
+        String lookups = rc.request().getParam("lookups");
+        if (lookups == null || "cache".equals(lookups)) {
+            return false;
+        }
+        if ("live".equals(lookups)) {
+            return true;
+        }
+        throw new Refused(400, "invalid_lookups", "lookups must be cache or live");
     }
 
     /** Checks the request's values and returns the broker work to do, or throws {@link Refused}. */
@@ -122,7 +186,7 @@ public class AdminApi {
             if (result.failed()) {
                 LOG.warn("admin request {} {} failed: {}", rc.request().method(), LogValues.safe(rc.request().path()),
                         LogValues.safe(result.cause().getMessage()));
-                reply(rc, 503, error("broker_unavailable", "the dead-letter queue could not be read; retry later"));
+                reply(rc, 503, error("broker_unavailable", "the broker could not be read; retry later"));
             } else if (result.result() == null) {
                 reply(rc, 404, error("not_found", "no dead letter with that id"));
             } else {
@@ -137,7 +201,7 @@ public class AdminApi {
      */
     private static void exactPath(RoutingContext rc, String path) {
         if (!path.equals(rc.request().path())) {
-            throw new Refused(404, "not_found", "no dead letter with that id");
+            throw new Refused(404, "not_found", path.startsWith("/admin/dlq") ? "no dead letter with that id" : "nothing at this path");
         }
     }
 

@@ -30,17 +30,20 @@ public class EmbeddedBroker extends ServiceSupport {
     private final QueueNames queues;
     private final int duplicateIdCacheSize;
     private final int tcpPort;
+    private final long outcomesMax;
     private final AtomicLong duplicates = new AtomicLong();
     private EmbeddedActiveMQ server;
 
     /**
      * @param tcpPort a port for an extra TCP acceptor on 127.0.0.1 (tools, benchmarks), or 0 for none
+     * @param outcomesMax the ring size of the outcome log: past it, the oldest record goes
      */
-    public EmbeddedBroker(Path dataDir, QueueNames queues, int duplicateIdCacheSize, int tcpPort) {
+    public EmbeddedBroker(Path dataDir, QueueNames queues, int duplicateIdCacheSize, int tcpPort, long outcomesMax) {
         this.dataDir = dataDir;
         this.queues = queues;
         this.duplicateIdCacheSize = duplicateIdCacheSize;
         this.tcpPort = tcpPort;
+        this.outcomesMax = outcomesMax;
     }
 
     @Override
@@ -65,13 +68,17 @@ public class EmbeddedBroker extends ServiceSupport {
             config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + tcpPort);
         }
         config.addAddressSetting(queues.events(), BrokerSettings.forEventsQueue(queues));
-        for (String name : new String[] {queues.rejected(), queues.deadLetters(), queues.pending(), BrokerSettings.FINAL_DEAD_LETTER_ADDRESS}) {
+        for (String name : new String[] {queues.rejected(), queues.deadLetters(), queues.pending(), BrokerSettings.FINAL_DEAD_LETTER_ADDRESS,
+            QueueNames.OUTCOMES}) {
             config.addAddressSetting(name, BrokerSettings.forHubQueue());
         }
         for (String name : new String[] {queues.events(), queues.rejected(), queues.deadLetters(), BrokerSettings.FINAL_DEAD_LETTER_ADDRESS}) {
             config.addQueueConfiguration(QueueConfiguration.of(name).setAddress(name)
                     .setRoutingType(RoutingType.ANYCAST).setDurable(true));
         }
+        // the outcome log: a ring, the oldest record goes when a new one would pass the bound
+        config.addQueueConfiguration(QueueConfiguration.of(QueueNames.OUTCOMES).setAddress(QueueNames.OUTCOMES)
+                .setRoutingType(RoutingType.ANYCAST).setDurable(true).setRingSize(outcomesMax));
         config.registerBrokerPlugin(new DuplicateCounter());
         // one message per user: a new merged state of the user's pending changes replaces the last one
         config.addQueueConfiguration(QueueConfiguration.of(queues.pending()).setAddress(queues.pending())

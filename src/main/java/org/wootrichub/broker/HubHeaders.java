@@ -76,6 +76,10 @@ public final class HubHeaders {
     /** On a replayed event: the JMS id of the dead letter it came from. */
     public static final String REPLAY_OF = "hubReplayOf";
 
+    // --- a record of the outcome log (queue hub.outcomes): the event's messageId, and USER_KEY, to search by
+
+    public static final String MESSAGE_ID = "hubMessageId";
+
     // --- exchange properties of one delivery (dispatch route, delivery-errors route configuration)
 
     /** The parsed Segment event (a Jackson tree). */
@@ -93,6 +97,11 @@ public final class HubHeaders {
     /** The user key and hold place the event was admitted with, kept for releasing the hold at the end. */
     public static final String ADMITTED_USER_KEY = "hubAdmittedUserKey";
     public static final String ADMITTED_HOLD_PLACE = "hubAdmittedHoldPlace";
+    /** How the delivery ended when it neither failed nor parked: delivered or skipped (with OUTCOME_REASON). */
+    public static final String OUTCOME = "hubOutcome";
+    public static final String OUTCOME_REASON = "hubOutcomeReason";
+    /** The Wootric requests of this delivery (a list of WootricCall), for the outcome log. */
+    public static final String WOOTRIC_CALLS = "hubWootricCalls";
 
     /** The Wootric budget lane of an API call ({@code survey} or {@code property}), read by the rate limiter. */
     public static final String BUDGET_LANE = "hubBudgetLane";

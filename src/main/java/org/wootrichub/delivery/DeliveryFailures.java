@@ -67,6 +67,8 @@ public class DeliveryFailures {
         if (!now.isBefore(graceEnds)) {
             if (failure instanceof UserNotYetKnown unknown && !unknown.surveyData()) {
                 metrics.skipped(type(exchange), UserNotYetKnown.REASON);
+                exchange.setProperty(HubHeaders.OUTCOME, "skipped");
+                exchange.setProperty(HubHeaders.OUTCOME_REASON, UserNotYetKnown.REASON);
                 LOG.info("{} event {}: no Wootric end user after {}; skipped", type(exchange), Parking.messageId(exchange), unknownUserGrace);
             } else {
                 message.setHeader(HubHeaders.FIRST_FAILURE_AT, since.toString());

@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.wootrichub.wootric.EndUser;
 
@@ -24,13 +26,21 @@ public class EndUserCache implements MeterBinder {
     private record Entry(EndUser user, Instant propertiesUntil) {
     }
 
+    /** Entries of a scratch copy's own are this many at most. */
+    private static final int SCRATCH_SIZE = 10_000;
+
     private final Duration propertiesFreshness;
     private final Clock clock;
     private final Cache<String, Entry> entries;
+    /** The cache a scratch copy reads through to (without touching it), or null. */
+    private final EndUserCache original;
+    /** User keys a scratch copy has forgotten, which it no longer reads from the original. */
+    private final Set<String> forgotten = ConcurrentHashMap.newKeySet();
 
     public EndUserCache(int maxSize, Duration ttl, Duration propertiesFreshness, Clock clock) {
         this.propertiesFreshness = propertiesFreshness;
         this.clock = clock;
+        this.original = null;
         this.entries = Caffeine.newBuilder()
                 .maximumSize(Math.max(0, maxSize))
                 .expireAfterWrite(ttl)
@@ -41,12 +51,30 @@ public class EndUserCache implements MeterBinder {
                 .build();
     }
 
+    private EndUserCache(EndUserCache original) {
+        this.propertiesFreshness = original.propertiesFreshness;
+        this.clock = original.clock;
+        this.original = original;
+        this.entries = Caffeine.newBuilder().maximumSize(SCRATCH_SIZE).executor(Runnable::run).build();
+    }
+
+    /**
+     * A scratch copy: it reads what this cache remembers, without changing it or its statistics, and keeps what is
+     * put into it or removed from it to itself (the preview runs plans on one).
+     */
+    public EndUserCache scratchCopy() {
+        return new EndUserCache(this);
+    }
+
     /** The remembered end user, with {@code propertiesKnown} false once its properties are no longer fresh. */
     public EndUser get(String userKey) {
         if (userKey == null) {
             return null;
         }
         Entry entry = entries.getIfPresent(userKey);
+        if (entry == null && original != null && !forgotten.contains(userKey)) {
+            entry = original.entries.policy().getIfPresentQuietly(userKey);
+        }
         if (entry == null) {
             return null;
         }
@@ -62,11 +90,15 @@ public class EndUserCache implements MeterBinder {
         }
         Instant now = clock.instant();
         entries.put(userKey, new Entry(user, user.propertiesKnown() ? now.plus(propertiesFreshness) : now));
+        forgotten.remove(userKey);
     }
 
     public void remove(String userKey) {
         if (userKey != null) {
             entries.invalidate(userKey);
+            if (original != null) {
+                forgotten.add(userKey);
+            }
         }
     }
 

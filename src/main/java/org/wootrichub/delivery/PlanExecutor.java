@@ -41,14 +41,30 @@ public class PlanExecutor {
         this.metrics = metrics;
     }
 
-    public void execute(WootricPlan plan) {
+    /** How a plan ended when it did not fail: delivered, or skipped with the reason. */
+    public record Result(String outcome, String reason) {
+
+        public static final Result DELIVERED = new Result("delivered", null);
+
+        public static Result skipped(String reason) {
+            return new Result("skipped", reason);
+        }
+    }
+
+    public Result execute(WootricPlan plan) {
         if (plan instanceof Skip skip) {
             metrics.skipped(skip.eventType(), skip.reason());
+            return Result.skipped(skip.reason());
         } else if (plan instanceof AliasPlan alias) {
-            alias(alias);
-        } else if (plan instanceof EndUserPlan endUserPlan && deliver(endUserPlan)) {
-            metrics.delivered(plan.eventType());
+            return alias(alias);
+        } else if (plan instanceof EndUserPlan endUserPlan) {
+            Result result = runForgettingStale(endUserPlan);
+            if (result == Result.DELIVERED) {
+                metrics.delivered(plan.eventType());
+            }
+            return result;
         }
+        throw new IllegalArgumentException("no plan to run");
     }
 
     /**
@@ -57,6 +73,11 @@ public class PlanExecutor {
      * @return false when it was skipped because the end user could not be resolved (counted as skipped)
      */
     public boolean deliver(EndUserPlan plan) {
+        return runForgettingStale(plan) == Result.DELIVERED;
+    }
+
+    /** A remembered end user that Wootric no longer knows is forgotten, and the plan run again without the cache. */
+    private Result runForgettingStale(EndUserPlan plan) {
         try {
             return run(plan, true);
         } catch (StaleEndUser stale) {
@@ -65,8 +86,8 @@ public class PlanExecutor {
         }
     }
 
-    /** @return false when the plan was skipped because the end user could not be resolved */
-    private boolean run(EndUserPlan plan, boolean useCache) {
+    /** @return skipped when the end user could not be resolved and the plan says to skip then */
+    private Result run(EndUserPlan plan, boolean useCache) {
         EndUserKey key = plan.key();
         EndUser remembered = useCache ? cache.get(key.userKey()) : null;
         EndUser user = remembered != null ? remembered : lookup(key);
@@ -77,8 +98,7 @@ public class PlanExecutor {
                     throw new UserNotYetKnown(!plan.calls().isEmpty());
                 }
                 if (plan.skipReasonWhenUnresolved() != null) {
-                    metrics.skipped(plan.eventType(), plan.skipReasonWhenUnresolved());
-                    return false;
+                    return skipped(plan, plan.skipReasonWhenUnresolved());
                 }
                 throw PermanentFailure.of("end_user_not_found",
                         "no Wootric end user matches the event and it carries no email to create one");
@@ -103,7 +123,7 @@ public class PlanExecutor {
             }
         }
         cache.put(key.userKey(), user);
-        return true;
+        return Result.DELIVERED;
     }
 
     private EndUser lookup(EndUserKey key) {
@@ -203,20 +223,17 @@ public class PlanExecutor {
         return current;
     }
 
-    private void alias(AliasPlan plan) {
+    private Result alias(AliasPlan plan) {
         EndUser previous = client.findByExternalId(plan.previousId());
         if (previous == null) {
-            metrics.skipped(plan.eventType(), "alias_previous_not_found");
-            return;
+            return skipped(plan, "alias_previous_not_found");
         }
         if (plan.userId().equals(previous.externalId())) {
-            metrics.skipped(plan.eventType(), "alias_already_applied");
-            return;
+            return skipped(plan, "alias_already_applied");
         }
         if (client.findByExternalId(plan.userId()) != null) {
             // Wootric has no merge: two end users would end up with one external id
-            metrics.skipped(plan.eventType(), "alias_target_exists");
-            return;
+            return skipped(plan, "alias_target_exists");
         }
         Map<String, String> form = Map.of("external_id", plan.userId());
         if (!client.update(previous.id(), form)) {
@@ -225,6 +242,12 @@ public class PlanExecutor {
         cache.remove(plan.previousId());
         cache.put(plan.userId(), previous.with(form));
         metrics.delivered(plan.eventType());
+        return Result.DELIVERED;
+    }
+
+    private Result skipped(WootricPlan plan, String reason) {
+        metrics.skipped(plan.eventType(), reason);
+        return Result.skipped(reason);
     }
 
     private RuntimeException gone(boolean remembered, String operation) {

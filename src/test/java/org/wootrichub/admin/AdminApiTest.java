@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -18,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -51,16 +53,23 @@ class AdminApiTest {
     private static Vertx vertx;
     private static HttpServer server;
     private static DeadLetters deadLetters;
+    private static OutcomeLog outcomes;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = new EmbeddedBroker(data, QUEUES, 1000, 0);
+        broker = new EmbeddedBroker(data, QUEUES, 1000, 0, 1000);
         broker.start();
         factory = new ActiveMQConnectionFactory(EmbeddedBroker.VM_URL);
         deadLetters = new DeadLetters(factory, QUEUES);
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
-        new AdminApi(deadLetters, TOKEN).mount(router);
+        outcomes = new OutcomeLog(factory, QUEUES, Clock.systemUTC());
+        new AdminApi(deadLetters, outcomes, new Preview(null, null, null, null, null, null, null) {
+            @Override
+            public ObjectNode run(String body, boolean liveLookups) {
+                return SegmentJson.MAPPER.createObjectNode().put("lookups", liveLookups ? "live" : "cache");
+            }
+        }, TOKEN).mount(router);
         server = vertx.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture().get();
     }
 
@@ -72,11 +81,26 @@ class AdminApiTest {
         broker.stop();
     }
 
-    /** Three dead letters: two wootric_rejected, one invalid_score; nothing on the ingest queue. */
+    /**
+     * Three dead letters: two wootric_rejected, one invalid_score; nothing on the ingest queue. Three outcome
+     * records: o1 and o2 of user u'1, o3 of user u2.
+     */
     @BeforeEach
     void seed() throws Exception {
         drain(QUEUES.deadLetters());
         drain(QUEUES.events());
+        drain(QueueNames.OUTCOMES);
+        try (Connection connection = factory.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer producer = session.createProducer(session.createQueue(QueueNames.OUTCOMES))) {
+            for (String[] record : new String[][] {{"o1", "u'1"}, {"o2", "u'1"}, {"o3", "u2"}}) {
+                TextMessage message = session.createTextMessage(
+                        "{\"messageId\":\"" + record[0] + "\",\"userKey\":\"" + record[1].replace("'", "\\u0027") + "\"}");
+                message.setStringProperty(HubHeaders.MESSAGE_ID, record[0]);
+                message.setStringProperty(HubHeaders.USER_KEY, record[1]);
+                producer.send(message);
+            }
+        }
         try (Connection connection = factory.createConnection();
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageProducer producer = session.createProducer(session.createQueue(QUEUES.deadLetters()))) {
@@ -104,9 +128,16 @@ class AdminApiTest {
     }
 
     private static HttpResponse<String> call(String method, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
-                .header("Authorization", "Bearer " + TOKEN)
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return call(method, path, null, TOKEN);
+    }
+
+    private static HttpResponse<String> call(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode ok(HttpResponse<String> response) {
@@ -190,7 +221,12 @@ class AdminApiTest {
     @ValueSource(strings = {"limit=0", "limit=501", "limit=-1", "limit=abc", "limit=", "limit=%20", "limit=1.5", "limit=99999999999",
         "offset=-1", "offset=x", "offset=", "offset=1e3", "limit=10&offset=-5"})
     void pagingOutOfRangeIsA400(String query) throws Exception {
-        HttpResponse<String> response = call("GET", "/admin/dlq?" + query);
+        assertInvalid("GET", "/admin/dlq?" + query, null);
+    }
+
+    /** A 400 with an invalid_... code. */
+    private static void assertInvalid(String method, String path, String body) throws Exception {
+        HttpResponse<String> response = call(method, path, body, TOKEN);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(response.body()).contains("\"code\":\"invalid_");
     }
@@ -223,5 +259,72 @@ class AdminApiTest {
             assertThat(deadLetters.purge(null, odd)).isZero();
         }
         assertThat(total()).isEqualTo(3);
+    }
+
+    // ---------------------------------------------------------------- the outcome log
+
+    private static List<String> messageIds(JsonNode page) {
+        List<String> ids = new java.util.ArrayList<>();
+        page.get("items").forEach(item -> ids.add(item.get("messageId").asText()));
+        return ids;
+    }
+
+    @Test
+    void eventsAreFoundByMessageIdOrUserIdNewestFirst() throws Exception {
+        assertThat(messageIds(ok(call("GET", "/admin/events")))).containsExactly("o3", "o2", "o1");
+        assertThat(messageIds(ok(call("GET", "/admin/events?messageId=o2")))).containsExactly("o2");
+        assertThat(messageIds(ok(call("GET", "/admin/events?userId=" + encoded("u'1"))))).containsExactly("o2", "o1");
+        assertThat(messageIds(ok(call("GET", "/admin/events?userId=u2&messageId=o3")))).containsExactly("o3");
+        assertThat(messageIds(ok(call("GET", "/admin/events?userId=u2&messageId=o1")))).isEmpty();
+        JsonNode page = ok(call("GET", "/admin/events?limit=1&offset=1"));
+        assertThat(messageIds(page)).containsExactly("o2");
+        assertThat(page.get("total").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void selectorShapedSearchValuesMatchNothing() throws Exception {
+        for (String odd : new String[] {"x' OR '1'='1", "' OR 1=1 OR hubMessageId <> '", "o1' OR hubMessageId IS NOT NULL OR ''='", "%", "o_"}) {
+            assertThat(ok(call("GET", "/admin/events?messageId=" + encoded(odd))).get("total").asInt()).as(odd).isZero();
+            assertThat(ok(call("GET", "/admin/events?userId=" + encoded(odd))).get("total").asInt()).as(odd).isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "events with {0} -> 400")
+    @ValueSource(strings = {"messageId=", "messageId=%20", "messageId=%09", "userId=", "userId=%20%20", "limit=0", "limit=501",
+        "limit=x", "offset=-1", "offset=10001", "offset=", "messageId=o1&limit=1.5"})
+    void badSearchesAreA400(String query) throws Exception {
+        assertInvalid("GET", "/admin/events?" + query, null);
+    }
+
+    @Test
+    void aTooLongSearchValueIsA400() throws Exception {
+        assertInvalid("GET", "/admin/events?messageId=" + "m".repeat(OutcomeLog.MAX_VALUE_LENGTH + 1), null);
+    }
+
+    // ---------------------------------------------------------------- the preview
+
+    @Test
+    void thePreviewWantsTheTokenBeforeItReadsTheBody() throws Exception {
+        assertThat(call("POST", "/admin/preview", "{\"type\":\"identify\",\"userId\":\"p\"}", null).statusCode()).isEqualTo(401);
+        assertThat(call("POST", "/admin/preview", "{\"type\":\"identify\",\"userId\":\"p\"}", "wrong").statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/admin/events", null, null).statusCode()).isEqualTo(401);
+    }
+
+    @ParameterizedTest(name = "preview body \"{0}\" -> 400")
+    @ValueSource(strings = {"", " ", "not json", "{\"type\":", "{} {}"})
+    void aPreviewOfNoEventIsA400(String body) throws Exception {
+        assertInvalid("POST", "/admin/preview", body);
+    }
+
+    @Test
+    void previewLookupsAreFromTheCacheOrLive() throws Exception {
+        String event = "{\"type\":\"identify\",\"userId\":\"p\"}";
+        assertThat(ok(call("POST", "/admin/preview", event, TOKEN)).get("lookups").asText()).isEqualTo("cache");
+        assertThat(ok(call("POST", "/admin/preview?lookups=cache", event, TOKEN)).get("lookups").asText()).isEqualTo("cache");
+        assertThat(ok(call("POST", "/admin/preview?lookups=live", event, TOKEN)).get("lookups").asText()).isEqualTo("live");
+        for (String odd : new String[] {"", "LIVE", "x' OR '1'='1", "%20"}) {
+            assertThat(call("POST", "/admin/preview?lookups=" + encoded(odd), event, TOKEN).statusCode()).as(odd).isEqualTo(400);
+        }
+        assertThat(call("POST", "/admin/preview/", event, TOKEN).statusCode()).isEqualTo(404);
     }
 }

@@ -22,7 +22,7 @@ class EmbeddedBrokerLogTest {
 
     @Test
     void aDuplicateIsCountedWithoutUserData() throws Exception {
-        EmbeddedBroker broker = new EmbeddedBroker(data, HubDefaults.queues(), 100, 0);
+        EmbeddedBroker broker = new EmbeddedBroker(data, HubDefaults.queues(), 100, 0, 100);
         broker.start();
         try (CapturedLogs logs = new CapturedLogs(Level.DEBUG, "org.wootrichub");
                 ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(EmbeddedBroker.VM_URL);

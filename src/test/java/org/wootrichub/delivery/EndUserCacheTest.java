@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.wootrichub.wootric.EndUser;
 
@@ -163,5 +164,30 @@ class EndUserCacheTest {
         assertThat(registry.get("cache.gets").tag("cache", "hub.end_user_cache").tag("result", "hit").functionCounter().count())
                 .isEqualTo(1);
         assertThat(registry.get("cache.size").tag("cache", "hub.end_user_cache").gauge().value()).isEqualTo(1);
+    }
+
+    @Test
+    void aScratchCopyReadsTheCacheButKeepsItsChangesToItself() {
+        EndUserCache cache = cache(10);
+        cache.put("u1", user("7"));
+        cache.put("u2", user("9"));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        cache.bindTo(registry);
+        double gets = registry.get("cache.gets").functionCounters().stream().mapToDouble(c -> c.count()).sum();
+
+        EndUserCache scratch = cache.scratchCopy();
+        assertThat(scratch.get("u1")).isEqualTo(user("7"));
+        scratch.put("u1", user("8"));
+        scratch.put("u3", user("10"));
+        scratch.remove("u2");
+        assertThat(scratch.get("u1")).isEqualTo(user("8"));
+        assertThat(scratch.get("u2")).isNull();
+        assertThat(scratch.get("u3")).isEqualTo(user("10"));
+
+        assertThat(cache.get("u1")).isEqualTo(user("7"));
+        assertThat(cache.get("u2")).isEqualTo(user("9"));
+        assertThat(cache.get("u3")).isNull();
+        // the copy's reads are not counted as the cache's hits or misses (only the three gets above are)
+        assertThat(registry.get("cache.gets").functionCounters().stream().mapToDouble(c -> c.count()).sum()).isEqualTo(gets + 3);
     }
 }

@@ -7,13 +7,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.wootrichub.it.AdminCalls.call;
+import static org.wootrichub.it.AdminCalls.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -23,9 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The dead-letter admin API on the management port: list, show, replay once the cause is fixed, purge, auth. */
 class DeadLetterAdminIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "admin-token-for-tests";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path data;
@@ -99,19 +94,5 @@ class DeadLetterAdminIT {
             }
         }
         throw new AssertionError("no dead letter for " + messageId + " in " + list);
-    }
-
-    private static HttpResponse<String> call(HubProcess hub, String method, String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(hub.managementUrl() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody());
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode json(HttpResponse<String> response) throws Exception {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
     }
 }

@@ -33,7 +33,7 @@ class ExternalBrokerIT {
     @Test
     void deliversThroughTheExternalBrokerAnswers503WhileItIsAwayAndRecovers() throws Exception {
         int port = HubProcess.freePort();
-        EmbeddedBroker broker = new EmbeddedBroker(brokerData, HubDefaults.queues(), 10_000, port);
+        EmbeddedBroker broker = new EmbeddedBroker(brokerData, HubDefaults.queues(), 10_000, port, HubDefaults.outcomesMax());
         broker.start();
         try (WootricFake wootric = new WootricFake();
                 HubProcess hub = HubProcess.create("external-broker", hubData, wootric.baseUrl(),
@@ -53,7 +53,7 @@ class ExternalBrokerIT {
             assertThat(away.headers().firstValue("Retry-After")).isPresent();
             assertThat(new ObjectMapper().readTree(away.body()).get("code").asText()).isEqualTo("broker_unavailable");
 
-            broker = new EmbeddedBroker(brokerData, HubDefaults.queues(), 10_000, port);
+            broker = new EmbeddedBroker(brokerData, HubDefaults.queues(), 10_000, port, HubDefaults.outcomesMax());
             broker.start();
             // the client retries, as Segment's libraries do after a 503, until the hub has reconnected
             int[] seq = {2};

@@ -30,6 +30,11 @@ public final class HubDefaults {
     }
 
     /** The mapping settings of a hub with default settings. */
+    /** The outcome log's bound as a hub with default settings has it. */
+    public static long outcomesMax() {
+        return Long.parseLong(get("hub.outcomes.max"));
+    }
+
     public static MappingSettings mapping() {
         return MappingSettings.of(get("wootric.track.response-events"), get("wootric.track.decline-events"),
                 PROPERTIES.getProperty("wootric.track.survey-trigger-events", ""), get("wootric.track.other-events"),

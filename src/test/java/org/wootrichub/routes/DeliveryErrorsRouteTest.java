@@ -51,7 +51,7 @@ class DeliveryErrorsRouteTest extends RouteTestSupport {
     DeliveryStep deliveryStep() {
         return new DeliveryStep(new PlanExecutor(null, null, null) {
             @Override
-            public void execute(WootricPlan plan) {
+            public PlanExecutor.Result execute(WootricPlan plan) {
                 attempts.add(plan);
                 throw failure;
             }

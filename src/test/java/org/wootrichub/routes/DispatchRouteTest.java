@@ -39,7 +39,10 @@ import org.wootrichub.mapping.WootricPlan;
             // every event reaches the delivery step (coalescing is tested by CoalescingIT and friends)
             "wootric.coalesce.enabled=false"
         },
-        advices = @AdviceRouteMapping(route = "dispatch", advice = DispatchRouteTest.MockDelivery.class))
+        advices = {
+            @AdviceRouteMapping(route = "plan-event", advice = DispatchRouteTest.MockTransformers.class),
+            @AdviceRouteMapping(route = "dispatch", advice = DispatchRouteTest.MockDelivery.class)
+        })
 class DispatchRouteTest {
 
     static final String DATA = "target/route-tests/dispatch";
@@ -49,13 +52,20 @@ class DispatchRouteTest {
         deleteTree(Path.of(DATA));
     }
 
-    /** Stands in for Wootric: the plan that would have been delivered reaches mock:delivered. */
-    public static class MockDelivery extends AdviceWithRouteBuilder {
+    /** Each transformer's plan also reaches mock:transformer-TYPE. */
+    public static class MockTransformers extends AdviceWithRouteBuilder {
         @Override
         public void configure() {
             for (String type : new String[] {"identify", "track", "page", "screen", "group", "alias"}) {
                 weaveById(type + "-transformer").after().to("mock:transformer-" + type);
             }
+        }
+    }
+
+    /** Stands in for Wootric: the plan that would have been delivered reaches mock:delivered. */
+    public static class MockDelivery extends AdviceWithRouteBuilder {
+        @Override
+        public void configure() {
             weaveById("deliver-plan").replace().to("mock:delivered");
         }
     }
