@@ -35,12 +35,6 @@ class BacklogMetricsIT extends SharedHubIT {
                 "WOOTRIC_RETRY_PARK_MAX_DELAY", "1m"));
     }
 
-    private static void knownUser(String userId, int id) {
-        String json = "{\"id\":" + id + ",\"external_id\":\"" + userId + "\",\"properties\":{}}";
-        wootric.server.stubFor(get(urlEqualTo("/v1/end_users/" + userId + "?lookup_by_external_id=true")).willReturn(okJson(json)));
-        wootric.server.stubFor(get(urlEqualTo("/v1/end_users/" + id)).willReturn(okJson(json)));
-    }
-
     @Test
     void theBacklogIsVisibleWhileWootricIsDownAndDeadLettersAreCounted() throws Exception {
         assertThat(metrics()).as("the gauges are there before any event")
@@ -48,7 +42,7 @@ class BacklogMetricsIT extends SharedHubIT {
                         "hub_queue_oldest_age_seconds{queue=\"segment.events\"}", "hub_users_held ",
                         "hub_end_user_cache_hit_ratio ", "jvm_memory_used_bytes", "jvm_gc_");
 
-        knownUser("down-1", 801);
+        wootric.knownUser("down-1", 801);
         wootric.server.stubFor(put(urlEqualTo("/v1/end_users/801")).willReturn(aResponse().withStatus(503)));
         for (int i = 0; i < 3; i++) {
             assertThat(ingress.post("/v1/identify", "test-key", "{\"userId\":\"down-1\",\"traits\":{\"n\":" + i + "}}").statusCode())
@@ -59,7 +53,7 @@ class BacklogMetricsIT extends SharedHubIT {
             assertThat(gauge("hub_users_held")).isEqualTo(1);
         });
 
-        knownUser("refused-1", 802);
+        wootric.knownUser("refused-1", 802);
         wootric.server.stubFor(put(urlEqualTo("/v1/end_users/802")).willReturn(aResponse().withStatus(400).withBody("{\"error\":\"no\"}")));
         assertThat(ingress.post("/v1/identify", "test-key", "{\"userId\":\"refused-1\",\"traits\":{\"a\":1}}").statusCode()).isEqualTo(200);
         await().atMost(WAIT).until(() -> Metrics.value(hub, "hub_queue_messages", "queue", "wootric.dlq") == 1);

@@ -31,13 +31,6 @@ class DeliveryFaultsIT extends SharedHubIT {
                 "WOOTRIC_RETRY_PARK_MAX_DELAY", "1500ms"));
     }
 
-    private static void knownUser(String userId, int id) {
-        wootric.server.stubFor(get(urlEqualTo("/v1/end_users/" + userId + "?lookup_by_external_id=true")).willReturn(okJson(
-                "{\"id\":" + id + ",\"external_id\":\"" + userId + "\",\"properties\":{}}")));
-        wootric.server.stubFor(get(urlEqualTo("/v1/end_users/" + id)).willReturn(okJson(
-                "{\"id\":" + id + ",\"external_id\":\"" + userId + "\",\"properties\":{}}")));
-    }
-
     /** The answers Wootric gave to PUTs of one end user, oldest first: status and the seq property sent. */
     private static List<int[]> puts(int id) {
         List<ServeEvent> events = new ArrayList<>(wootric.server.getAllServeEvents());
@@ -61,7 +54,7 @@ class DeliveryFaultsIT extends SharedHubIT {
         int users = 3;
         int perUser = 6;
         for (int u = 0; u < users; u++) {
-            knownUser("ord-" + u, 700 + u);
+            wootric.knownUser("ord-" + u, 700 + u);
             wootric.server.stubFor(put(urlEqualTo("/v1/end_users/" + (700 + u))).willReturn(aResponse().withStatus(500)));
         }
         for (int k = 0; k < perUser; k++) {
@@ -91,7 +84,7 @@ class DeliveryFaultsIT extends SharedHubIT {
     @Test
     void scriptedAnswersPerEvent() throws Exception {
         // 500, 500, 200: delivered once
-        knownUser("script-a", 801);
+        wootric.knownUser("script-a", 801);
         wootric.server.stubFor(put(urlEqualTo("/v1/end_users/801")).inScenario("a").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(500)).willSetStateTo("one"));
         wootric.server.stubFor(put(urlEqualTo("/v1/end_users/801")).inScenario("a").whenScenarioStateIs("one")
@@ -99,10 +92,10 @@ class DeliveryFaultsIT extends SharedHubIT {
         wootric.server.stubFor(put(urlEqualTo("/v1/end_users/801")).inScenario("a").whenScenarioStateIs("two")
                 .willReturn(okJson("{\"id\":801}")));
         // 400: dead letter once, with its context
-        knownUser("script-b", 802);
+        wootric.knownUser("script-b", 802);
         wootric.server.stubFor(put(urlEqualTo("/v1/end_users/802")).willReturn(aResponse().withStatus(400).withBody("{\"error\":\"no\"}")));
         // 500, 400: dead letter once
-        knownUser("script-c", 803);
+        wootric.knownUser("script-c", 803);
         wootric.server.stubFor(put(urlEqualTo("/v1/end_users/803")).inScenario("c").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(500)).willSetStateTo("bad"));
         wootric.server.stubFor(put(urlEqualTo("/v1/end_users/803")).inScenario("c").whenScenarioStateIs("bad")
@@ -130,7 +123,7 @@ class DeliveryFaultsIT extends SharedHubIT {
 
     @Test
     void a429WaitsForTheResetTimeAndIsNeverADeadLetter() throws Exception {
-        knownUser("limit-1", 901);
+        wootric.knownUser("limit-1", 901);
         long reset = System.currentTimeMillis() / 1000 + 3;
         wootric.server.stubFor(put(urlEqualTo("/v1/end_users/901")).inScenario("429").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(429).withHeader("X-Rate-Limit-Limit", "100")

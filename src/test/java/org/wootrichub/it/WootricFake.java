@@ -2,7 +2,10 @@ package org.wootrichub.it;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
@@ -39,6 +42,15 @@ public final class WootricFake implements AutoCloseable {
                 .withBody("{\"access_token\":\"tok-{{randomValue length=12 type='ALPHANUMERIC'}}\",\"token_type\":\"Bearer\","
                         + "\"expires_in\":7200,\"scope\":\"public\"}")
                 .withTransformers("response-template")));
+    }
+
+    /** An end user Wootric knows, with no properties: found by its external id and by its id. */
+    public void knownUser(String userId, int id) {
+        String json = "{\"id\":" + id + ",\"external_id\":\"" + userId + "\",\"properties\":{}}";
+        server.stubFor(get(urlEqualTo("/v1/end_users/" + userId + "?lookup_by_external_id=true"))
+                .willReturn(okJson(json)));
+        server.stubFor(get(urlEqualTo("/v1/end_users/" + id))
+                .willReturn(okJson(json)));
     }
 
     public String baseUrl() {
