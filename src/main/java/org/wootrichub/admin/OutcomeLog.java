@@ -21,7 +21,7 @@ import org.wootrichub.broker.HubHeaders;
 import org.wootrichub.broker.QueueNames;
 import org.wootrichub.delivery.DeliveryStep;
 import org.wootrichub.event.SegmentJson;
-import org.wootrichub.wootric.WootricCall;
+import org.wootrichub.wootric.recording.WootricCall;
 
 /**
  * The outcome log: one record per event the dispatch route finished (delivered, skipped, dead-lettered) or parked,

@@ -5,9 +5,9 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.wootrichub.broker.HubHeaders;
 import org.wootrichub.mapping.WootricPlan;
-import org.wootrichub.wootric.CallLog;
+import org.wootrichub.wootric.recording.CallLog;
 import org.wootrichub.wootric.DeliveryFailure;
-import org.wootrichub.wootric.WootricCall;
+import org.wootrichub.wootric.recording.WootricCall;
 
 /**
  * The dispatch route's delivery step: runs the exchange's plan and remembers its latest failure on the exchange.

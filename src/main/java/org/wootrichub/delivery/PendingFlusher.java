@@ -6,9 +6,9 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.observe.HubMetrics;
-import org.wootrichub.wootric.BudgetLane;
+import org.wootrichub.wootric.budget.BudgetLane;
 import org.wootrichub.wootric.DeliveryFailure;
-import org.wootrichub.wootric.RateLimiter;
+import org.wootrichub.wootric.budget.RateLimiter;
 import org.wootrichub.wootric.TransientFailure;
 
 /**

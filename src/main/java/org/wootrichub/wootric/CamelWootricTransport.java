@@ -5,6 +5,7 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.wootrichub.broker.HubHeaders;
+import org.wootrichub.wootric.budget.BudgetLane;
 
 /**
  * Wootric HTTP through the routes of deliver-wootric.camel.yaml: API calls through the route that waits for the

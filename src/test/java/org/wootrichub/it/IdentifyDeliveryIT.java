@@ -25,6 +25,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.wootrichub.wootric.PermanentFailure;
 
 /** identify through the real hub process (embedded broker) to a WireMock Wootric: the foundation's promises. */
 class IdentifyDeliveryIT extends SharedHubIT {

@@ -17,7 +17,7 @@ import org.apache.camel.test.main.junit5.ReplaceInRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.wootrichub.wootric.RateLimiter;
+import org.wootrichub.wootric.budget.RateLimiter;
 
 /**
  * deliver-wootric: an API call waits for the account's budget, shows Wootric's answer to the rate limiter and gives

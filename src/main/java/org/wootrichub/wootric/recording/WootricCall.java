@@ -1,4 +1,4 @@
-package org.wootrichub.wootric;
+package org.wootrichub.wootric.recording;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLDecoder;

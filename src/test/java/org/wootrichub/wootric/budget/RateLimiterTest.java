@@ -1,4 +1,4 @@
-package org.wootrichub.wootric;
+package org.wootrichub.wootric.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

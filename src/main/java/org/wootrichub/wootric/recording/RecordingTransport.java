@@ -1,7 +1,9 @@
-package org.wootrichub.wootric;
+package org.wootrichub.wootric.recording;
 
 import java.time.Clock;
 import java.time.Instant;
+import org.wootrichub.wootric.WootricAnswer;
+import org.wootrichub.wootric.WootricTransport;
 
 /** A transport that writes every request it sends, with Wootric's status, into the thread's {@link CallLog}. */
 public class RecordingTransport implements WootricTransport {

@@ -1,4 +1,4 @@
-package org.wootrichub.wootric;
+package org.wootrichub.wootric.recording;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +12,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.wootrichub.event.SegmentJson;
 import org.wootrichub.observe.HubMetrics;
+import org.wootrichub.wootric.EndUser;
+import org.wootrichub.wootric.TokenSource;
+import org.wootrichub.wootric.TransientFailure;
+import org.wootrichub.wootric.WootricAnswer;
+import org.wootrichub.wootric.WootricClient;
+import org.wootrichub.wootric.WootricCredentials;
+import org.wootrichub.wootric.WootricEndpoints;
+import org.wootrichub.wootric.WootricTransport;
 
 /** The recording transport and the one that sends nothing: what they keep of each request, and never a secret. */
 class DryRunTransportTest {

@@ -1,4 +1,4 @@
-package org.wootrichub.wootric;
+package org.wootrichub.wootric.budget;
 
 import java.util.Locale;
 

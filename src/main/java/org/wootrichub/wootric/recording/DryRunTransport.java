@@ -1,9 +1,12 @@
-package org.wootrichub.wootric;
+package org.wootrichub.wootric.recording;
 
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.wootrichub.event.SegmentJson;
+import org.wootrichub.wootric.WootricAnswer;
+import org.wootrichub.wootric.WootricCredentials;
+import org.wootrichub.wootric.WootricTransport;
 
 /**
  * A transport that sends nothing: each request is written into the thread's {@link CallLog} (as not sent) and
