@@ -16,6 +16,7 @@ import java.util.Enumeration;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.wootrichub.broker.HubHeaders;
+import org.wootrichub.broker.JmsSelector;
 import org.wootrichub.broker.QueueNames;
 import org.wootrichub.event.SegmentJson;
 
@@ -181,16 +182,6 @@ public class DeadLetters {
         if (id != null && !validId(id)) {
             throw new IllegalArgumentException("not a message id");
         }
-        StringBuilder selector = new StringBuilder();
-        if (reason != null) {
-            selector.append(HubHeaders.REASON).append(" = '").append(reason.replace("'", "''")).append("'");
-        }
-        if (id != null) {
-            if (selector.length() > 0) {
-                selector.append(" AND ");
-            }
-            selector.append("JMSMessageID = '").append(id.replace("'", "''")).append("'");
-        }
-        return selector.length() == 0 ? null : selector.toString();
+        return JmsSelector.allEqual(HubHeaders.REASON, reason, "JMSMessageID", id);
     }
 }

@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.wootrichub.broker.HubHeaders;
+import org.wootrichub.broker.JmsSelector;
 import org.wootrichub.broker.QueueNames;
 import org.wootrichub.delivery.DeliveryStep;
 import org.wootrichub.event.SegmentJson;
@@ -143,19 +144,11 @@ public class OutcomeLog {
 
     /** The selector for a messageId and/or a user key (null: any); values are quoted, and invalid ones refused. */
     static String selector(String messageId, String userKey) {
-        StringBuilder selector = new StringBuilder();
-        for (String[] term : new String[][] {{HubHeaders.MESSAGE_ID, messageId}, {HubHeaders.USER_KEY, userKey}}) {
-            if (term[1] == null) {
-                continue;
-            }
-            if (!validValue(term[1])) {
+        for (String value : new String[] {messageId, userKey}) {
+            if (value != null && !validValue(value)) {
                 throw new IllegalArgumentException("not a value to search by");
             }
-            if (selector.length() > 0) {
-                selector.append(" AND ");
-            }
-            selector.append(term[0]).append(" = '").append(term[1].replace("'", "''")).append("'");
         }
-        return selector.length() == 0 ? null : selector.toString();
+        return JmsSelector.allEqual(HubHeaders.MESSAGE_ID, messageId, HubHeaders.USER_KEY, userKey);
     }
 }

@@ -13,8 +13,10 @@ import jakarta.jms.TextMessage;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Objects;
 import org.wootrichub.broker.BrokerUnavailable;
 import org.wootrichub.broker.HubHeaders;
+import org.wootrichub.broker.JmsSelector;
 
 /**
  * The pending queue on the broker (hub.queues.pending, an Artemis last-value queue keyed by the user key): one
@@ -41,7 +43,7 @@ public class PendingStore {
 
     /** The user's pending change on the broker, or null. */
     public PendingChange find(String userKey) {
-        List<PendingChange> found = browse(HubHeaders.USER_KEY + " = " + quoted(userKey));
+        List<PendingChange> found = browse(JmsSelector.allEqual(HubHeaders.USER_KEY, Objects.requireNonNull(userKey)));
         return found.isEmpty() ? null : found.get(found.size() - 1);
     }
 
@@ -101,10 +103,8 @@ public class PendingStore {
     }
 
     private static String selector(PendingChange change) {
-        return HubHeaders.USER_KEY + " = " + quoted(change.userKey()) + " AND " + HubHeaders.CHANGE_ID + " = " + quoted(change.changeId());
-    }
-
-    private static String quoted(String value) {
-        return "'" + value.replace("'", "''") + "'";
+        // both are always set: a missing one must fail, never widen the selector to the user's other messages
+        return JmsSelector.allEqual(HubHeaders.USER_KEY, Objects.requireNonNull(change.userKey()), HubHeaders.CHANGE_ID,
+                Objects.requireNonNull(change.changeId()));
     }
 }
