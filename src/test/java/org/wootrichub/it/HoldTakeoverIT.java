@@ -49,17 +49,24 @@ class HoldTakeoverIT {
                 HubProcess holder = parked(one, messageId) ? one : two;
                 HubProcess survivor = holder == one ? two : one;
 
+                // the event is parked on the broker (its parking committed) before its hub dies: else the broker would
+                // give it back to the survivor as an unacknowledged message, and no hold would be needed
+                await().atMost(Duration.ofSeconds(20)).until(() -> Metrics.value(holder, "hub_queue_parked") >= 1);
                 holder.kill();
                 wootric.server.stubFor(put(urlEqualTo("/v1/end_users/77")).willReturn(okJson("{\"id\":77}")));
-                // longer than a refresh: the survivor has read the parked event by now. The parked event is retried
-                // 24 s or more after it was parked, long after the broker gave the survivor the group (10 s TTL), so
-                // without the hold the next event would pass it
-                Thread.sleep(3_000);
+                // the survivor learns the hold from the parked event on the broker (hub.holds.refresh); with the refresh
+                // off it never does, and this fails
+                await().atMost(Duration.ofSeconds(20)).until(() -> Metrics.value(survivor, "hub_users_held") == 1);
+                // the parked event is retried 24 s or more after it was parked, long after the broker gave the survivor
+                // the group (10 s TTL), so without the hold the next event would pass it
                 assertThat(send(new Ingress(survivor.ingressUrl()), 1)).isEqualTo(200);
 
-                await().atMost(Duration.ofSeconds(75)).until(() -> deliveredSeqs(wootric).size() >= 2);
+                await().atMost(Duration.ofSeconds(90)).until(() -> deliveredSeqs(wootric).size() >= 2);
                 Thread.sleep(500);
-                assertThat(deliveredSeqs(wootric)).as("the user's events in the order Wootric got them").containsExactly(0, 1);
+                assertThat(deliveredSeqs(wootric)).as("the user's events in the order Wootric got them; Wootric got %s",
+                        wootric.server.getAllServeEvents().stream().map(e -> e.getRequest().getMethod() + " "
+                                + e.getRequest().getUrl() + " " + e.getResponse().getStatus()).toList())
+                        .containsExactly(0, 1);
             } finally {
                 one.kill();
                 two.kill();
