@@ -36,10 +36,10 @@ import org.wootrichub.delivery.DeliveryStep;
 import org.wootrichub.delivery.EndUserCache;
 import org.wootrichub.delivery.HoldsFromBroker;
 import org.wootrichub.delivery.Parking;
-import org.wootrichub.delivery.PendingChange;
 import org.wootrichub.delivery.PendingChanges;
 import org.wootrichub.delivery.PendingFlusher;
 import org.wootrichub.delivery.PendingStore;
+import org.wootrichub.delivery.PendingSweep;
 import org.wootrichub.delivery.PlanExecutor;
 import org.wootrichub.delivery.UserHolds;
 import org.wootrichub.ingress.HttpIngress;
@@ -109,6 +109,8 @@ public class HubConfiguration implements CamelConfiguration {
     private int managementPort;
     @PropertyInject("wootric.coalesce.enabled")
     private boolean coalesceEnabled;
+    @PropertyInject("wootric.coalesce.sweep")
+    private String coalesceSweep;
     @PropertyInject("hub.http.idle-timeout")
     private String idleTimeout;
     @PropertyInject("hub.http.header-timeout")
@@ -160,7 +162,7 @@ public class HubConfiguration implements CamelConfiguration {
         holdsFromBroker.start();
         context.addService(holdsFromBroker, true, true);
         if (coalesceEnabled) {
-            restorePendingChanges(context.getRegistry().lookupByNameAndType("pendingChanges", PendingChanges.class), queues);
+            wakePendingChanges(context, queues);
             // added after the pool's stop service, so stopped before it
             context.addService(context.getRegistry().lookupByNameAndType("pendingFlusher", PendingFlusher.class), true, true);
         }
@@ -434,19 +436,25 @@ public class HubConfiguration implements CamelConfiguration {
     // --- in order, from configure()
 
     /**
-     * The pending changes live on the broker; memory holds a copy. Read them before the first event is dispatched,
-     * so the flusher sends what a previous run (or a kill -9) left pending.
+     * The pending changes live on the broker; memory holds a copy of those this instance sends. Before the first
+     * event is dispatched, each one left pending (by a previous run, a kill -9, or another instance) is handed to the
+     * instance that receives its user's events, which may be this one; then the sweep does so every
+     * wootric.coalesce.sweep for the changes of instances that die.
      */
-    private void restorePendingChanges(PendingChanges pending, QueueNames queues) {
+    private void wakePendingChanges(CamelContext context, QueueNames queues) throws Exception {
+        PendingStore store = new PendingStore(artemis, queues.pending());
+        PendingSweep sweep = new PendingSweep(context.getRegistry().lookupByNameAndType("pendingChanges", PendingChanges.class),
+                store::readAll, users -> store.wakeOwners(queues.events(), users), HubSettings.parseDuration(coalesceSweep),
+                System::currentTimeMillis);
         try {
-            List<PendingChange> stored = new PendingStore(artemis, queues.pending()).readAll();
-            stored.forEach(pending::restore);
-            if (!stored.isEmpty()) {
-                LOG.info("Restored the pending changes of {} users", stored.size());
-            }
+            sweep.wakeAll();
         } catch (RuntimeException e) {
-            LOG.warn("Could not read the pending changes ({}); each user's is read when the user's next event comes", e.getMessage());
+            LOG.warn("Could not read the pending changes ({}); the sweep tries again, and each user's is read when the user's "
+                    + "next event comes", e.getMessage());
         }
+        // started here: a service added while camel-main configures the context is not started with it
+        sweep.start();
+        context.addService(sweep, true, true);
     }
 
     /** The admin API, on the management port, only when HUB_ADMIN_TOKEN is set. */

@@ -57,6 +57,11 @@ public final class HubHeaders {
 
     /** The id of one merged state of a user's pending changes: a flush removes the pending message only if it still has it. */
     public static final String CHANGE_ID = "hubChangeId";
+    /**
+     * "true" on a wake-up for a user's pending change (not an event): sent in the user's message group, so the
+     * instance that now receives the user's events adopts the change from the pending queue, if it does not have it.
+     */
+    public static final String PENDING_WAKE = "hubPendingWake";
 
     /** The names of {@link #HOLD_PLACE} and {@link #HOLD_ROUND} written by hub 0.1 on the events it parked. */
     private static final String HOLD_PLACE_BEFORE_0_2 = "hubHoldSeq";
@@ -128,6 +133,13 @@ public final class HubHeaders {
     /** The hold headers of every version, to remove before a message is written again. */
     public static String[] holdHeaders() {
         return new String[] {HOLD_PLACE, HOLD_ROUND, HOLD_PLACE_BEFORE_0_2, HOLD_ROUND_BEFORE_0_2};
+    }
+
+    /** Stamps a wake-up for a user's pending change: in the user's message group, so its owner (or a new one) gets it. */
+    public static void stampPendingWake(Message message, String userKey) throws JMSException {
+        message.setStringProperty(PENDING_WAKE, "true");
+        message.setStringProperty(GROUP_ID, userKey);
+        message.setStringProperty(USER_KEY, userKey);
     }
 
     /** Stamps a normalised event for the events queue: its type, its user's message group, its duplicate id. */

@@ -47,13 +47,7 @@ public class Coalescer {
             return;
         }
         String user = plan.key().userKey();
-        if (!pending.has(user)) {
-            // this instance may be new to the user (a restart, or another instance that had its events stopped)
-            PendingChange stored = store.find(user);
-            if (stored != null) {
-                pending.restore(stored);
-            }
-        }
+        adopt(user);
         long now = clock.getAsLong();
         if (propertyOnly(plan) && !mayCreateEndUser(plan)) {
             PendingChange merged = pending.merge(PendingChange.of(plan, now));
@@ -77,6 +71,27 @@ public class Coalescer {
         }
         exchange.setProperty(HubHeaders.WOOTRIC_PLAN, withPending);
         exchange.setProperty(HubHeaders.CARRIED_CHANGE, new Carried(carried, saved));
+    }
+
+    /** A wake-up from a {@link PendingSweep}: this instance now receives the user's events, so it sends the user's change. */
+    public void wake(Exchange exchange) {
+        String user = exchange.getMessage().getHeader(HubHeaders.USER_KEY, String.class);
+        if (enabled && user != null) {
+            adopt(user);
+        }
+    }
+
+    /**
+     * Reads the user's pending change from the broker when this instance does not hold it: it may be new to the user
+     * (a restart, or the user's message group taken over from an instance that stopped).
+     */
+    private void adopt(String user) {
+        if (!pending.has(user)) {
+            PendingChange stored = store.find(user);
+            if (stored != null) {
+                pending.restore(stored);
+            }
+        }
     }
 
     /** The pending queue's message of a coalesced event: the user's merged change, keyed by the user. */

@@ -27,6 +27,7 @@ import org.wootrichub.broker.JmsSelector;
 public class PendingStore {
 
     private static final long RECEIVE_MILLIS = 2_000;
+    private static final int WAKE_PRIORITY = 9;
 
     private final ConnectionFactory connectionFactory;
     private final String queue;
@@ -63,6 +64,26 @@ public class PendingStore {
             }
         } catch (JMSException e) {
             throw new BrokerUnavailable("could not remove the pending change of a user: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Puts a wake-up for each user's pending change on the events queue, in the user's message group (see
+     * {@link PendingSweep}). At the highest priority, so it passes a backlog: it only makes the group's owner read
+     * the change, whose values are older than any event of the user still queued.
+     */
+    public void wakeOwners(String eventsQueue, List<String> userKeys) {
+        try (Connection connection = connectionFactory.createConnection();
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                MessageProducer producer = session.createProducer(session.createQueue(eventsQueue))) {
+            for (String userKey : userKeys) {
+                Message wake = session.createMessage();
+                HubHeaders.stampPendingWake(wake, userKey);
+                producer.send(wake, DeliveryMode.PERSISTENT, WAKE_PRIORITY, 0);
+            }
+            session.commit();
+        } catch (JMSException e) {
+            throw new BrokerUnavailable("could not wake the owners of pending changes: " + e.getMessage(), e);
         }
     }
 

@@ -67,6 +67,7 @@ class DispatchRouteTest {
         @Override
         public void configure() {
             weaveById("deliver-plan").replace().to("mock:delivered");
+            weaveById("adopt-pending-change").after().to("mock:adopted");
         }
     }
 
@@ -146,6 +147,23 @@ class DispatchRouteTest {
         delivered.expectedMessageCount(1);
         MockEndpoint.assertIsSatisfied(producer.getCamelContext());
         assertThat(delivered.getExchanges().get(0).getMessage().getBody(String.class)).contains("\"on\"");
+    }
+
+    @Test
+    void aPendingChangeWakeUpIsAdoptedAndNeitherPlannedNorDelivered() throws Exception {
+        var context = producer.getCamelContext();
+        MockEndpoint adopted = context.getEndpoint("mock:adopted", MockEndpoint.class);
+        adopted.expectedMessageCount(1);
+        adopted.expectedHeaderReceived("hubUserKey", "woken");
+        identify.expectedMessageCount(0);
+        delivered.expectedMessageCount(0);
+
+        // not a Segment event: no body, and not marked normalised (a raw message would go to the ingress-queue route)
+        producer.sendBodyAndHeaders("jms:queue:segment.events?exchangePattern=InOnly", "",
+                Map.of("hubPendingWake", "true", "hubUserKey", "woken", "JMSXGroupID", "woken"));
+
+        MockEndpoint.assertIsSatisfied(context);
+        assertThat(consumer.receive("jms:queue:segment.rejected", 500)).as("nothing rejected").isNull();
     }
 
     @Test
