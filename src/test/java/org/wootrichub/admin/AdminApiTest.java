@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -69,7 +70,7 @@ class AdminApiTest {
             public ObjectNode run(String body, boolean liveLookups) {
                 return SegmentJson.MAPPER.createObjectNode().put("lookups", liveLookups ? "live" : "cache");
             }
-        }, TOKEN).mount(router);
+        }, new Overview(new SimpleMeterRegistry(), QUEUES, Clock.systemUTC()), TOKEN).mount(router);
         server = vertx.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture().get();
     }
 
@@ -326,5 +327,17 @@ class AdminApiTest {
             assertThat(call("POST", "/admin/preview?lookups=" + encoded(odd), event, TOKEN).statusCode()).as(odd).isEqualTo(400);
         }
         assertThat(call("POST", "/admin/preview/", event, TOKEN).statusCode()).isEqualTo(404);
+    }
+
+    // ---------------------------------------------------------------- the overview
+
+    @Test
+    void theOverviewWantsTheToken() throws Exception {
+        assertThat(call("GET", "/admin/overview", null, null).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/admin/overview", null, "wrong").statusCode()).isEqualTo(401);
+        JsonNode overview = ok(call("GET", "/admin/overview"));
+        assertThat(overview.get("throughput").get("delivered").asLong()).isZero();
+        assertThat(overview.get("backlog").get("queued").isNull()).as("no backlog gauge on this registry").isTrue();
+        assertThat(call("GET", "/admin/overview/x").statusCode()).isEqualTo(404);
     }
 }
