@@ -19,7 +19,8 @@ import org.wootrichub.observe.LogValues;
 
 /**
  * The admin API, on the management port next to health and metrics, behind a bearer token (HUB_ADMIN_TOKEN):
- * dead letters, the outcome log, the preview and the overview. Without a configured token it is not mounted at all.
+ * dead letters, the outcome log, the preview and the overview, and the operator console that uses them. Without a
+ * configured token none of it is mounted.
  *
  * <pre>
  * GET    /admin/dlq?reason=&amp;offset=&amp;limit=   list (paged, oldest first; limit 1-500, default 50)
@@ -31,6 +32,7 @@ import org.wootrichub.observe.LogValues;
  * GET    /admin/events?messageId=&amp;userId=&amp;offset=&amp;limit=   outcome log (paged, newest first)
  * POST   /admin/preview?lookups=cache|live      the Wootric requests of the events in the body, none sent
  * GET    /admin/overview                       throughput, backlog, budget and pauses, from the hub's meters
+ * GET    /console/                             the console's static files (no data in them: not behind the token)
  * </pre>
  */
 public class AdminApi {
@@ -63,7 +65,7 @@ public class AdminApi {
             return;
         }
         mount(router);
-        LOG.info("Admin API on port {}: /admin/dlq, /admin/events, /admin/preview, /admin/overview", managementPort);
+        LOG.info("Admin API on port {}: /admin/dlq, /admin/events, /admin/preview, /admin/overview; console at /console/", managementPort);
     }
 
     /**
@@ -137,6 +139,7 @@ public class AdminApi {
             // blocking: the backlog gauges may ask the broker
             return overview::read;
         }));
+        new ConsoleFiles().mount(router);
     }
 
     /** A messageId or userId to search by: absent means any; present, it must not be blank (nor too long). */

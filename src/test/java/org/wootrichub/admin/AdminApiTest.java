@@ -329,7 +329,7 @@ class AdminApiTest {
         assertThat(call("POST", "/admin/preview/", event, TOKEN).statusCode()).isEqualTo(404);
     }
 
-    // ---------------------------------------------------------------- the overview
+    // ---------------------------------------------------------------- the overview and the console
 
     @Test
     void theOverviewWantsTheToken() throws Exception {
@@ -339,5 +339,37 @@ class AdminApiTest {
         assertThat(overview.get("throughput").get("delivered").asLong()).isZero();
         assertThat(overview.get("backlog").get("queued").isNull()).as("no backlog gauge on this registry").isTrue();
         assertThat(call("GET", "/admin/overview/x").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theConsoleIsServedWithoutTheTokenWithItsTypesAndPolicy() throws Exception {
+        HttpResponse<String> bare = call("GET", "/console", null, null);
+        assertThat(bare.statusCode()).isEqualTo(302);
+        assertThat(bare.headers().firstValue("Location")).hasValue("console/");
+
+        HttpResponse<String> index = call("GET", "/console/", null, null);
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(index.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(policy -> assertThat(policy)
+                .contains("default-src 'none'", "script-src 'self'", "connect-src 'self'").doesNotContain("unsafe", "http"));
+        assertThat(index.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(index.body()).contains("<script type=\"module\" src=\"main.js\">");
+        assertThat(call("GET", "/console/index.html", null, null).body()).isEqualTo(index.body());
+        assertThat(call("GET", "/console/main.js", null, null).headers().firstValue("Content-Type"))
+                .hasValue("text/javascript; charset=utf-8");
+        assertThat(call("GET", "/console/console.css", null, null).headers().firstValue("Content-Type"))
+                .hasValue("text/css; charset=utf-8");
+    }
+
+    /** Other resources of the classpath, a listing, encoded traversal, names of no console file: all 404, none served. */
+    @ParameterizedTest(name = "{0} -> 404")
+    @ValueSource(strings = {"/console/nothing.js", "/console/application.properties", "/console/..%2fapplication.properties",
+        "/console/%2e%2e/application.properties", "/console/..%2F..%2Flog4j2.properties", "/console/.%2fmain.js", "/console/%6dain.js",
+        "/console/MAIN.JS", "/console/main.js/", "/console//main.js", "/console/sub/main.js", "/console/main.js%00.html",
+        "/console/org/wootrichub/admin/AdminApi.class", "/consolex/main.js"})
+    void nothingButAConsoleFileIsServed(String path) throws Exception {
+        HttpResponse<String> response = call("GET", path, null, null);
+        assertThat(response.statusCode()).as(path).isEqualTo(404);
+        assertThat(response.body()).doesNotContain("camel.", "import ", "<script");
     }
 }
