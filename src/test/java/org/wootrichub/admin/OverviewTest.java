@@ -6,15 +6,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.wootrichub.delivery.PendingChanges;
+import org.wootrichub.delivery.UserHolds;
 import org.wootrichub.event.SegmentJson;
 import org.wootrichub.it.HubDefaults;
 import org.wootrichub.observe.HubMetrics;
+import org.wootrichub.wootric.budget.RateLimiter;
 
-/** The overview reads the hub's own meters, by the names and tags they are registered with. */
+/**
+ * The overview reads the hub's own meters, by the names and tags they are registered with: the budget's, the holds' and
+ * the pending changes' from their own binders; the backlog's (read from the broker) registered here by their names.
+ */
 class OverviewTest {
 
     private static final Instant NOW = Instant.parse("2026-11-29T10:00:00Z");
@@ -53,14 +61,54 @@ class OverviewTest {
     }
 
     @Test
-    void gaugesAreReadByQueueAndLaneAndAFigureNoGaugeGivesIsNull() {
+    void theBudgetLanesHoldsAndPendingChangesAreReadFromTheirOwnMeters() throws Exception {
+        AtomicLong now = new AtomicLong(NOW.toEpochMilli());
+        RateLimiter limiter = new RateLimiter(100, 60_000, 0, now::get);
+        UserHolds holds = new UserHolds(Duration.ofSeconds(1), Duration.ofMinutes(5), now::get);
+        // bound as the hub binds them
+        metrics.bind(limiter);
+        metrics.bind(holds);
+        metrics.bind(new PendingChanges(Duration.ofSeconds(2), Duration.ofMinutes(5), now::get));
+        metrics.start();
+        assertThat(read().get("budget").get("pausedUntil").isNull()).as("never paused").isTrue();
+
+        limiter.acquire();
+        limiter.release();
+        limiter.acquire();
+        limiter.release();
+        holds.failed("held-user", null);
+        limiter.observe(429, Map.of("Retry-After", "30"));
+
+        JsonNode read = read();
+        assertThat(read.get("budget").get("used").asLong()).isEqualTo(2);
+        assertThat(read.get("budget").get("left").asLong()).isEqualTo(98);
+        assertThat(read.get("budget").get("pausedUntil").asText()).isEqualTo(NOW.plusSeconds(30).toString());
+        JsonNode backlog = read.get("backlog");
+        assertThat(backlog.get("usersHeld").asLong()).isEqualTo(1);
+        assertThat(backlog.get("surveyLane").isNumber()).isTrue();
+        assertThat(backlog.get("propertyLane").isNumber()).isTrue();
+        assertThat(backlog.get("pendingUsers").isNumber()).isTrue();
+    }
+
+    @Test
+    void aPauseThatHasEndedIsNoPause() {
+        AtomicLong now = new AtomicLong(NOW.minusSeconds(60).toEpochMilli());
+        RateLimiter limiter = new RateLimiter(0, 60_000, 0, now::get);
+        metrics.bind(limiter);
+        metrics.start();
+        limiter.observe(429, Map.of("Retry-After", "30"));
+
+        assertThat(limiter.pausedUntil()).isEqualTo(NOW.minusSeconds(30).toEpochMilli());
+        assertThat(read().get("budget").get("pausedUntil").isNull()).isTrue();
+        assertThat(read().get("budget").get("left").asLong()).as("no limit of the hub's own").isEqualTo(-1);
+    }
+
+    @Test
+    void theBacklogIsReadByQueueAndAFigureNoGaugeGivesIsNull() {
         gauge("hub.queue.messages", 12, "queue", "segment.events");
         gauge("hub.queue.messages", 3, "queue", "wootric.dlq");
         gauge("hub.queue.parked", 5, "queue", "segment.events");
         gauge("hub.queue.oldest.age.seconds", 1.5, "queue", "segment.events");
-        gauge("hub.lane.depth", 4, "lane", "survey");
-        gauge("hub.lane.depth", 6, "lane", "property");
-        gauge("hub.budget.left", -1);
         // the broker did not answer
         gauge("hub.queue.messages", Double.NaN, "queue", "segment.rejected");
 
@@ -69,25 +117,9 @@ class OverviewTest {
         assertThat(backlog.get("deadLetters").asLong()).isEqualTo(3);
         assertThat(backlog.get("parked").asLong()).isEqualTo(5);
         assertThat(backlog.get("oldestAgeSeconds").asDouble()).isEqualTo(1.5);
-        assertThat(backlog.get("surveyLane").asLong()).isEqualTo(4);
-        assertThat(backlog.get("propertyLane").asLong()).isEqualTo(6);
         assertThat(backlog.get("rejected").isNull()).isTrue();
-        assertThat(backlog.get("usersHeld").isNull()).isTrue();
-        assertThat(read().get("budget").get("left").asLong()).isEqualTo(-1);
+        assertThat(backlog.get("usersHeld").isNull()).as("no such gauge").isTrue();
         assertThat(SegmentJson.write(read())).doesNotContain("NaN");
-    }
-
-    @Test
-    void onlyAPauseThatHasNotEndedIsAPause() {
-        AtomicReference<Double> until = new AtomicReference<>(0.0);
-        Gauge.builder("hub.budget.paused_until", until, AtomicReference::get).register(registry);
-        assertThat(read().get("budget").get("pausedUntil").isNull()).as("never paused").isTrue();
-
-        until.set(NOW.minusSeconds(1).toEpochMilli() / 1000.0);
-        assertThat(read().get("budget").get("pausedUntil").isNull()).as("ended").isTrue();
-
-        until.set(NOW.plusSeconds(30).toEpochMilli() / 1000.0);
-        assertThat(read().get("budget").get("pausedUntil").asText()).isEqualTo(NOW.plusSeconds(30).toString());
     }
 
     private void gauge(String name, double value, String... tags) {
