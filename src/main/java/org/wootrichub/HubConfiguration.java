@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.wootrichub.admin.AdminApi;
 import org.wootrichub.admin.DeadLetters;
 import org.wootrichub.admin.OutcomeLog;
+import org.wootrichub.admin.Overview;
 import org.wootrichub.admin.Preview;
 import org.wootrichub.broker.BacklogGauges;
 import org.wootrichub.broker.BrokerManagement;
@@ -182,7 +183,7 @@ public class HubConfiguration implements CamelConfiguration {
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
                 metrics.start();
-                mountAdminApi(started, queues);
+                mountAdminApi(started, queues, metrics);
             }
         });
     }
@@ -457,15 +458,16 @@ public class HubConfiguration implements CamelConfiguration {
         context.addService(sweep, true, true);
     }
 
-    /** The admin API, on the management port, only when HUB_ADMIN_TOKEN is set. */
-    private void mountAdminApi(CamelContext context, QueueNames queues) {
+    /** The admin API and the console, on the management port, only when HUB_ADMIN_TOKEN is set. */
+    private void mountAdminApi(CamelContext context, QueueNames queues, HubMetrics metrics) {
         String token = blankToNull(adminToken);
         if (token == null) {
             LOG.info("HUB_ADMIN_TOKEN is not set: the admin API is off");
             return;
         }
         new AdminApi(new DeadLetters(pool, queues), context.getRegistry().lookupByNameAndType("outcomeLog", OutcomeLog.class),
-                context.getRegistry().lookupByNameAndType("preview", Preview.class), token).mount(context, managementPort);
+                context.getRegistry().lookupByNameAndType("preview", Preview.class),
+                new Overview(metrics.registry(), queues, Clock.systemUTC()), token).mount(context, managementPort);
     }
 
     private void startEmbeddedBroker(CamelContext context, QueueNames queues) throws Exception {

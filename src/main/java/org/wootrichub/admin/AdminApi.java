@@ -19,7 +19,8 @@ import org.wootrichub.observe.LogValues;
 
 /**
  * The admin API, on the management port next to health and metrics, behind a bearer token (HUB_ADMIN_TOKEN):
- * dead letters, the outcome log and the preview. Without a configured token it is not mounted at all.
+ * dead letters, the outcome log, the preview and the overview, and the operator console that uses them. Without a
+ * configured token none of it is mounted.
  *
  * <pre>
  * GET    /admin/dlq?reason=&amp;offset=&amp;limit=   list (paged, oldest first; limit 1-500, default 50)
@@ -30,6 +31,8 @@ import org.wootrichub.observe.LogValues;
  * DELETE /admin/dlq?reason=                    purge all, or those with the reason
  * GET    /admin/events?messageId=&amp;userId=&amp;offset=&amp;limit=   outcome log (paged, newest first)
  * POST   /admin/preview?lookups=cache|live      the Wootric requests of the events in the body, none sent
+ * GET    /admin/overview                       throughput, backlog, budget and pauses, from the hub's meters
+ * GET    /console/                             the console's static files (no data in them: not behind the token)
  * </pre>
  */
 public class AdminApi {
@@ -43,12 +46,14 @@ public class AdminApi {
     private final DeadLetters deadLetters;
     private final OutcomeLog outcomes;
     private final Preview preview;
+    private final Overview overview;
     private final byte[] token;
 
-    public AdminApi(DeadLetters deadLetters, OutcomeLog outcomes, Preview preview, String token) {
+    public AdminApi(DeadLetters deadLetters, OutcomeLog outcomes, Preview preview, Overview overview, String token) {
         this.deadLetters = deadLetters;
         this.outcomes = outcomes;
         this.preview = preview;
+        this.overview = overview;
         this.token = token.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -60,7 +65,7 @@ public class AdminApi {
             return;
         }
         mount(router);
-        LOG.info("Admin API on port {}: /admin/dlq, /admin/events, /admin/preview", managementPort);
+        LOG.info("Admin API on port {}: /admin/dlq, /admin/events, /admin/preview, /admin/overview; console at /console/", managementPort);
     }
 
     /**
@@ -129,6 +134,12 @@ public class AdminApi {
             }
             return () -> preview.run(body, live);
         }));
+        router.route(HttpMethod.GET, "/admin/overview").handler(rc -> handle(rc, () -> {
+            exactPath(rc, "/admin/overview");
+            // blocking: the backlog gauges may ask the broker
+            return overview::read;
+        }));
+        new ConsoleFiles().mount(router);
     }
 
     /** A messageId or userId to search by: absent means any; present, it must not be blank (nor too long). */

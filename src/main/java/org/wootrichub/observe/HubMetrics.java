@@ -28,7 +28,8 @@ public class HubMetrics {
         return new HubMetrics(() -> registry);
     }
 
-    private MeterRegistry registry() {
+    /** The registry every meter of the hub is bound to (the one /observe/metrics shows). */
+    public MeterRegistry registry() {
         MeterRegistry r = registry;
         if (r == null) {
             synchronized (this) {

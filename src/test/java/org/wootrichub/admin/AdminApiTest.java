@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -69,7 +70,7 @@ class AdminApiTest {
             public ObjectNode run(String body, boolean liveLookups) {
                 return SegmentJson.MAPPER.createObjectNode().put("lookups", liveLookups ? "live" : "cache");
             }
-        }, TOKEN).mount(router);
+        }, new Overview(new SimpleMeterRegistry(), QUEUES, Clock.systemUTC()), TOKEN).mount(router);
         server = vertx.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture().get();
     }
 
@@ -326,5 +327,49 @@ class AdminApiTest {
             assertThat(call("POST", "/admin/preview?lookups=" + encoded(odd), event, TOKEN).statusCode()).as(odd).isEqualTo(400);
         }
         assertThat(call("POST", "/admin/preview/", event, TOKEN).statusCode()).isEqualTo(404);
+    }
+
+    // ---------------------------------------------------------------- the overview and the console
+
+    @Test
+    void theOverviewWantsTheToken() throws Exception {
+        assertThat(call("GET", "/admin/overview", null, null).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/admin/overview", null, "wrong").statusCode()).isEqualTo(401);
+        JsonNode overview = ok(call("GET", "/admin/overview"));
+        assertThat(overview.get("throughput").get("delivered").asLong()).isZero();
+        assertThat(overview.get("backlog").get("queued").isNull()).as("no backlog gauge on this registry").isTrue();
+        assertThat(call("GET", "/admin/overview/x").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theConsoleIsServedWithoutTheTokenWithItsTypesAndPolicy() throws Exception {
+        HttpResponse<String> bare = call("GET", "/console", null, null);
+        assertThat(bare.statusCode()).isEqualTo(302);
+        assertThat(bare.headers().firstValue("Location")).hasValue("console/");
+
+        HttpResponse<String> index = call("GET", "/console/", null, null);
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(index.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(policy -> assertThat(policy)
+                .contains("default-src 'none'", "script-src 'self'", "connect-src 'self'").doesNotContain("unsafe", "http"));
+        assertThat(index.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(index.body()).contains("<script type=\"module\" src=\"main.js\">");
+        assertThat(call("GET", "/console/index.html", null, null).body()).isEqualTo(index.body());
+        assertThat(call("GET", "/console/main.js", null, null).headers().firstValue("Content-Type"))
+                .hasValue("text/javascript; charset=utf-8");
+        assertThat(call("GET", "/console/console.css", null, null).headers().firstValue("Content-Type"))
+                .hasValue("text/css; charset=utf-8");
+    }
+
+    /** Other resources of the classpath, a listing, encoded traversal, names of no console file: all 404, none served. */
+    @ParameterizedTest(name = "{0} -> 404")
+    @ValueSource(strings = {"/console/nothing.js", "/console/application.properties", "/console/..%2fapplication.properties",
+        "/console/%2e%2e/application.properties", "/console/..%2F..%2Flog4j2.properties", "/console/.%2fmain.js", "/console/%6dain.js",
+        "/console/MAIN.JS", "/console/main.js/", "/console//main.js", "/console/sub/main.js", "/console/main.js%00.html",
+        "/console/org/wootrichub/admin/AdminApi.class", "/consolex/main.js"})
+    void nothingButAConsoleFileIsServed(String path) throws Exception {
+        HttpResponse<String> response = call("GET", path, null, null);
+        assertThat(response.statusCode()).as(path).isEqualTo(404);
+        assertThat(response.body()).doesNotContain("camel.", "import ", "<script");
     }
 }

@@ -43,6 +43,10 @@ final class NodeClients {
 
     /** Runs a script of src/test/node to its end (its output in target/it-logs/LOGNAME.log); it must exit 0. */
     static void run(String script, Map<String, String> env, String logName) throws Exception {
+        run(script, env, logName, Duration.ofSeconds(90));
+    }
+
+    static void run(String script, Map<String, String> env, String logName, Duration timeout) throws Exception {
         Path output = Path.of("target", "it-logs", logName + ".log");
         Files.createDirectories(output.getParent());
         ProcessBuilder builder = new ProcessBuilder("node", DIR.resolve(script).toString())
@@ -50,7 +54,7 @@ final class NodeClients {
                 .redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().putAll(env);
         Process node = builder.start();
-        if (!node.waitFor(90, TimeUnit.SECONDS)) {
+        if (!node.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             node.destroyForcibly();
             throw new AssertionError(script + " did not finish: " + Files.readString(output));
         }
