@@ -16,6 +16,7 @@ import java.util.Enumeration;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.wootrichub.broker.HubHeaders;
+import org.wootrichub.delivery.PendingChange;
 import org.wootrichub.broker.JmsSelector;
 import org.wootrichub.broker.QueueNames;
 import org.wootrichub.event.SegmentJson;
@@ -111,9 +112,15 @@ public class DeadLetters {
         String body = dead.getText();
         TextMessage replay = session.createTextMessage(body);
         var event = SegmentJson.parse(body);
-        // the event keeps its messageId; the broker's duplicate id must be new, or the replay would be dropped
-        HubHeaders.stampQueuedEvent(replay, SegmentJson.text(event, "type"), SegmentJson.userKey(event),
-                SegmentJson.text(event, "messageId") + "#replay-" + UUID.randomUUID());
+        if (PendingChange.TYPE.equals(dead.getStringProperty(HubHeaders.SEGMENT_TYPE))) {
+            // a user's merged pending change, not a Segment event: dispatched as one, in the user's message group
+            HubHeaders.stampQueuedEvent(replay, PendingChange.TYPE, dead.getStringProperty(HubHeaders.USER_KEY),
+                    "change-" + SegmentJson.text(event, "changeId") + "#replay-" + UUID.randomUUID());
+        } else {
+            // the event keeps its messageId; the broker's duplicate id must be new, or the replay would be dropped
+            HubHeaders.stampQueuedEvent(replay, SegmentJson.text(event, "type"), SegmentJson.userKey(event),
+                    SegmentJson.text(event, "messageId") + "#replay-" + UUID.randomUUID());
+        }
         replay.setStringProperty(HubHeaders.REPLAY_OF, dead.getJMSMessageID());
         return replay;
     }

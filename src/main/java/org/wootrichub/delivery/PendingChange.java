@@ -21,8 +21,11 @@ public record PendingChange(String changeId, String userKey, String wootricId, S
         String email, boolean updatesEmail, Long externalCreatedAt, String phoneNumber, Map<String, String> properties,
         Map<String, Integer> events, boolean skipWhenUnresolved, long firstAt, long lastAt) {
 
-    /** The type of a flushed change's plan when no identify is in it (an identify's rules apply when one is). */
-    static final String TYPE = "coalesced";
+    /**
+     * The type of a flushed change's plan when no identify is in it (an identify's rules apply when one is), and of a
+     * dead-lettered change (its body is the change, not a Segment event).
+     */
+    public static final String TYPE = "coalesced";
 
     /** The changes of one property-only plan (identify, page, screen, group, other track events). */
     public static PendingChange of(EndUserPlan plan, long now) {
@@ -108,6 +111,11 @@ public record PendingChange(String changeId, String userKey, String wootricId, S
         PendingChange merged = merge(of(later, now));
         EndUserPlan plan = merged.plan();
         return new EndUserPlan(later.eventType(), plan.key(), plan.profile(), true, List.of(), later.skipReasonWhenUnresolved());
+    }
+
+    /** The plan of a dead-lettered change that an operator replays: the change is sent again as it was merged. */
+    public static EndUserPlan replayPlan(String json) {
+        return fromJson(json).plan();
     }
 
     public String toJson() {

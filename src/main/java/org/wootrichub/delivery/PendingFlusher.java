@@ -6,6 +6,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.observe.HubMetrics;
+import org.wootrichub.observe.LogValues;
 import org.wootrichub.wootric.budget.BudgetLane;
 import org.wootrichub.wootric.DeliveryFailure;
 import org.wootrichub.wootric.budget.RateLimiter;
@@ -120,6 +121,8 @@ public class PendingFlusher extends ServiceSupport implements Runnable {
             retryLater(change);
         } catch (DeliveryFailure failure) {
             parts.store().deadLetter(parts.deadLetterQueue(), change, failure.reason(), failure.getMessage());
+            LOG.error("Dead letter: pending change of {} ({} events) → {} ({})", LogValues.safe(change.userKey()), change.eventCount(),
+                    parts.deadLetterQueue(), failure.reason());
             change.events().forEach((type, count) -> parts.metrics().deadLettered(type, failure.reason(), count));
             finished(change);
         } catch (RuntimeException e) {

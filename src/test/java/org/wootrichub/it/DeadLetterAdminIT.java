@@ -78,6 +78,39 @@ class DeadLetterAdminIT {
     }
 
     @Test
+    void aRejectedPendingChangeIsReplayedAsTheChange() throws Exception {
+        try (WootricFake wootric = new WootricFake();
+                HubProcess hub = HubProcess.create("dlq-admin-change", data, wootric.baseUrl(), Map.of("HUB_ADMIN_TOKEN", TOKEN,
+                        "WOOTRIC_COALESCE_ENABLED", "true", "WOOTRIC_COALESCE_QUIET", "300ms")).start()) {
+            Ingress ingress = new Ingress(hub.ingressUrl());
+            CoalescingStubs.knowEveryUser(wootric);
+            wootric.server.stubFor(put(urlEqualTo("/v1/end_users/chg-1")).willReturn(aResponse().withStatus(400).withBody("{\"error\":\"bad\"}")));
+            // two property-only events, merged into one pending change, which Wootric rejects
+            assertThat(ingress.post("/v1/page", "test-key", CoalescingStubs.page("chg-1", "Pricing")).statusCode()).isEqualTo(200);
+            assertThat(ingress.post("/v1/identify", "test-key", CoalescingStubs.identify("chg-1", "\"plan\":\"pro\"")).statusCode())
+                    .isEqualTo(200);
+            JsonNode list = await().atMost(Duration.ofSeconds(20)).until(() -> json(call(hub, "GET", "/admin/dlq", TOKEN)),
+                    l -> l.get("total").asInt() == 1);
+            assertThat(list.get("items").get(0).get("reason").asText()).isEqualTo("wootric_rejected");
+            JsonNode change = json(call(hub, "GET", "/admin/dlq/" + list.get("items").get(0).get("id").asText(), TOKEN)).get("event");
+            assertThat(change.get("properties").get("plan").asText()).as("the merged change").isEqualTo("pro");
+            assertThat(change.get("properties").get("page_name").asText()).isEqualTo("Pricing");
+            assertThat(CoalescingStubs.updates(wootric, "chg-1")).as("the one rejected update").hasSize(1);
+
+            wootric.server.stubFor(put(urlEqualTo("/v1/end_users/chg-1")).willReturn(okJson("{\"id\":\"chg-1\"}")));
+            String id = list.get("items").get(0).get("id").asText();
+            int rejected = 1;
+            assertThat(json(call(hub, "POST", "/admin/dlq/" + id + "/replay", TOKEN)).get("replayed").asInt()).isEqualTo(1);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> CoalescingStubs.updates(wootric, "chg-1").size() == rejected + 1);
+            assertThat(WootricFake.form(CoalescingStubs.updates(wootric, "chg-1").get(rejected)))
+                    .containsEntry("properties[plan]", "pro").containsEntry("properties[page_name]", "Pricing");
+            Thread.sleep(1000);
+            assertThat(json(call(hub, "GET", "/admin/dlq", TOKEN)).get("total").asInt()).as("nothing dead-lettered again").isZero();
+        }
+    }
+
+    @Test
     void withoutAConfiguredTokenTheAdminApiIsOff() throws Exception {
         try (WootricFake wootric = new WootricFake();
                 HubProcess hub = HubProcess.create("dlq-admin-off", data, wootric.baseUrl(), Map.of()).start()) {
