@@ -44,6 +44,8 @@ class BacklogMetricsIT extends SharedHubIT {
                         "hub_end_user_cache_hit_ratio ", "hub_wootric_calls_in_flight{lane=\"survey\"}",
                         "hub_wootric_calls_in_flight{lane=\"property\"}", "jvm_memory_used_bytes", "jvm_gc_");
 
+        assertThat(gauge("hub_broker_up")).as("the embedded broker answers").isEqualTo(1);
+
         wootric.knownUser("down-1", 801);
         wootric.server.stubFor(put(urlEqualTo("/v1/end_users/801")).willReturn(aResponse().withStatus(503)));
         for (int i = 0; i < 3; i++) {

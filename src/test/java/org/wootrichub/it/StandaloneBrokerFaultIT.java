@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A standalone Artemis (the apache-artemis bin distribution, unpacked by the build) configured with
  * docker/artemis/broker.xml, killed with -9 and restarted while events stream in: the ingress answers 503 while it is
- * down, recovers by itself, and nothing that got a 200 is lost.
+ * down (and hub_broker_up says 0), recovers by itself, and nothing that got a 200 is lost.
  */
 class StandaloneBrokerFaultIT {
 
@@ -58,11 +58,14 @@ class StandaloneBrokerFaultIT {
             sender.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> accepted.size() >= 50);
 
+            assertThat(Metrics.value(hub, "hub_broker_up")).isEqualTo(1);
             broker.kill();
             await().atMost(Duration.ofSeconds(30)).until(() -> unavailable.get() >= 3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Metrics.value(hub, "hub_broker_up") == 0);
             int acceptedBeforeRestart = accepted.size();
             broker.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= acceptedBeforeRestart + 50);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Metrics.value(hub, "hub_broker_up") == 1);
             sending.set(false);
             sender.join(10_000);
 
