@@ -24,7 +24,7 @@ public final class BrokerManagement {
         void fill(Message request) throws Exception;
     }
 
-    /** The broker answered, but not with the figure: it is reachable, the request was refused (no manage permission). */
+    /** The broker answered, but not with the figure (a missing manage permission, an unknown queue): it is reachable. */
     public static final class Refused extends IllegalStateException {
         Refused(String message) {
             super(message);
