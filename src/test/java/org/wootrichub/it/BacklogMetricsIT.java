@@ -15,9 +15,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.wootrichub.ops.OpsFiles;
 
 /**
  * How far behind the hub is, on /observe/metrics: parked events and held users while Wootric is down, dead letters
@@ -74,6 +76,27 @@ class BacklogMetricsIT extends SharedHubIT {
         await().atMost(WAIT).until(() -> Metrics.value(hub, "hub_wootric_calls_in_flight", "lane", "survey") == 1);
         await().atMost(WAIT).until(() -> !wootric.requests("POST", "/v1/end_users/803/responses").isEmpty()
                 && Metrics.value(hub, "hub_wootric_calls_in_flight", "lane", "survey") == 0);
+    }
+
+    /**
+     * The hub's gauges that the alert rules and the dashboard under ops/ use exist from the start, with the label
+     * values they select (counters appear with their first count: OpsFilesTest checks those against the README).
+     */
+    @Test
+    void everyGaugeTheAlertsAndTheDashboardUseIsExported() throws Exception {
+        List<String> series = metrics().lines().filter(line -> !line.startsWith("#")).toList();
+        for (String name : OpsFiles.metricNames()) {
+            if (name.startsWith("hub_") && !name.endsWith("_total")) {
+                assertThat(series).as("%s (used under ops/)", name).anyMatch(line -> line.startsWith(name + "{") || line.startsWith(name + " "));
+            }
+        }
+        for (OpsFiles.Selector selector : OpsFiles.selectors()) {
+            if (!selector.metric().endsWith("_total")) {
+                assertThat(series).as("%s%s (used under ops/)", selector.metric(), selector.labels())
+                        .anyMatch(line -> line.startsWith(selector.metric() + "{") && selector.labels().entrySet().stream()
+                                .allMatch(label -> line.contains(label.getKey() + "=\"" + label.getValue() + "\"")));
+            }
+        }
     }
 
     /** The value of a gauge without labels. */
