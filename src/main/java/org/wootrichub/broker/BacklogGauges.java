@@ -3,6 +3,7 @@ package org.wootrichub.broker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import jakarta.jms.JMSSecurityException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * How far behind the hub is, read from the broker itself, so the figures are right with the embedded broker and with
  * an external one shared by several hubs: messages waiting on each of the hub's queues, parked (scheduled) events,
  * and the age of the oldest event waiting on the events queue. The broker is asked at most once per
- * {@code refreshMillis}, whatever the scrape rate; a figure the broker cannot give is NaN.
+ * {@code refreshMillis}, whatever the scrape rate; a figure the broker cannot give is NaN. The same read tells
+ * whether the broker can be reached ({@code hub_broker_up}), which nothing else the hub exports shows while no events
+ * come (an ingress write that fails is a 503 to a client, and NaN figures also mean a missing manage permission).
  */
 public class BacklogGauges implements MeterBinder {
 
@@ -24,6 +27,7 @@ public class BacklogGauges implements MeterBinder {
     private final long refreshMillis;
     private final LongSupplier clock;
     private Map<String, Double> figures = Map.of();
+    private boolean answered;
     private long readAt;
 
     public BacklogGauges(BrokerManagement broker, QueueNames queues, long refreshMillis, LongSupplier clock) {
@@ -44,6 +48,9 @@ public class BacklogGauges implements MeterBinder {
                 .tag("queue", queues.events())
                 .description("age of the oldest event waiting on the events queue (0 when none waits)")
                 .register(registry);
+        Gauge.builder("hub.broker.up", this, gauges -> gauges.brokerAnswered() ? 1 : 0)
+                .description("1 when the broker answered the hub's last request for the backlog figures, 0 when it could not be reached")
+                .register(registry);
     }
 
     private void gauge(MeterRegistry registry, String name, String queue, String description, String attribute) {
@@ -52,12 +59,21 @@ public class BacklogGauges implements MeterBinder {
     }
 
     private synchronized double figure(String queue, String attribute) {
+        refreshWhenOld();
+        return figures.getOrDefault(queue + "/" + attribute, Double.NaN);
+    }
+
+    private synchronized boolean brokerAnswered() {
+        refreshWhenOld();
+        return answered;
+    }
+
+    private void refreshWhenOld() {
         long now = clock.getAsLong();
         if (now - readAt >= refreshMillis) {
             figures = read();
             readAt = now;
         }
-        return figures.getOrDefault(queue + "/" + attribute, Double.NaN);
     }
 
     private Map<String, Double> read() {
@@ -68,7 +84,13 @@ public class BacklogGauges implements MeterBinder {
             }
             read.put(queues.events() + "/scheduledCount", number(broker.queueAttribute(queues.events(), "scheduledCount")));
             read.put(queues.events() + "/firstMessageAge", number(broker.queueAttribute(queues.events(), "firstMessageAge")));
+            answered = true;
+        } catch (JMSSecurityException | BrokerManagement.Refused e) {
+            // reachable, but the hub's user lacks the manage permission: a configuration fault, not an outage
+            answered = true;
+            LOG.debug("the broker refused the backlog figures: {}", e.getMessage());
         } catch (Exception e) {
+            answered = false;
             LOG.debug("the broker did not give the backlog figures: {}", e.getMessage());
         }
         return read;

@@ -24,6 +24,13 @@ public final class BrokerManagement {
         void fill(Message request) throws Exception;
     }
 
+    /** The broker answered, but not with the figure (a missing manage permission, an unknown queue): it is reachable. */
+    public static final class Refused extends IllegalStateException {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
     private final ConnectionFactory connectionFactory;
 
     /** @param connectionFactory an unpooled factory: each request opens and closes its own connection */
@@ -57,8 +64,11 @@ public final class BrokerManagement {
                 producer.send(request);
                 reply = consumer.receive(ANSWER_TIMEOUT_MILLIS);
             }
-            if (reply == null || !JMSManagementHelper.hasOperationSucceeded(reply)) {
+            if (reply == null) {
                 throw new IllegalStateException("the broker did not answer a management request about " + queue);
+            }
+            if (!JMSManagementHelper.hasOperationSucceeded(reply)) {
+                throw new Refused("the broker refused a management request about " + queue + ": " + JMSManagementHelper.getResult(reply));
             }
             return JMSManagementHelper.getResult(reply);
         }

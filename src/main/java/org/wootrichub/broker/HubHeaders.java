@@ -108,7 +108,10 @@ public final class HubHeaders {
     /** The Wootric requests of this delivery (a list of WootricCall), for the outcome log. */
     public static final String WOOTRIC_CALLS = "hubWootricCalls";
 
-    /** The Wootric budget lane of an API call ({@code survey} or {@code property}), read by the rate limiter. */
+    /**
+     * The Wootric budget lane of an API call ({@code survey} or {@code property}), read by the rate limiter: a header
+     * from the transport, kept as an exchange property of the same name while the call is in flight.
+     */
     public static final String BUDGET_LANE = "hubBudgetLane";
     /** true when the event's property changes were merged into its user's pending changes instead of sent now. */
     public static final String COALESCED = "hubCoalesced";

@@ -3,6 +3,7 @@ package org.wootrichub.it;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,13 +15,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.wootrichub.ops.OpsFiles;
 
 /**
  * How far behind the hub is, on /observe/metrics: parked events and held users while Wootric is down, dead letters
- * after a refusal, the age of the oldest waiting event, the end-user cache and the JVM.
+ * after a refusal, the age of the oldest waiting event, Wootric calls in flight, the end-user cache and the JVM.
  */
 class BacklogMetricsIT extends SharedHubIT {
 
@@ -40,7 +43,10 @@ class BacklogMetricsIT extends SharedHubIT {
         assertThat(metrics()).as("the gauges are there before any event")
                 .contains("hub_queue_messages{queue=\"segment.events\"}", "hub_queue_parked{queue=\"segment.events\"}",
                         "hub_queue_oldest_age_seconds{queue=\"segment.events\"}", "hub_users_held ",
-                        "hub_end_user_cache_hit_ratio ", "jvm_memory_used_bytes", "jvm_gc_");
+                        "hub_end_user_cache_hit_ratio ", "hub_wootric_calls_in_flight{lane=\"survey\"}",
+                        "hub_wootric_calls_in_flight{lane=\"property\"}", "jvm_memory_used_bytes", "jvm_gc_");
+
+        assertThat(gauge("hub_broker_up")).as("the embedded broker answers").isEqualTo(1);
 
         wootric.knownUser("down-1", 801);
         wootric.server.stubFor(put(urlEqualTo("/v1/end_users/801")).willReturn(aResponse().withStatus(503)));
@@ -57,6 +63,40 @@ class BacklogMetricsIT extends SharedHubIT {
         wootric.server.stubFor(put(urlEqualTo("/v1/end_users/802")).willReturn(aResponse().withStatus(400).withBody("{\"error\":\"no\"}")));
         assertThat(ingress.post("/v1/identify", "test-key", "{\"userId\":\"refused-1\",\"traits\":{\"a\":1}}").statusCode()).isEqualTo(200);
         await().atMost(WAIT).until(() -> Metrics.value(hub, "hub_queue_messages", "queue", "wootric.dlq") == 1);
+    }
+
+    @Test
+    void aSlowWootricCallIsInFlightInItsLaneUntilItIsAnswered() throws Exception {
+        wootric.knownUser("slow-1", 803);
+        wootric.server.stubFor(post(urlEqualTo("/v1/end_users/803/responses"))
+                .willReturn(okJson("{\"id\":1}").withStatus(201).withFixedDelay(4_000)));
+        assertThat(ingress.post("/v1/track", "test-key",
+                "{\"userId\":\"slow-1\",\"event\":\"Survey Responded\",\"properties\":{\"score\":9}}").statusCode()).isEqualTo(200);
+
+        await().atMost(WAIT).until(() -> Metrics.value(hub, "hub_wootric_calls_in_flight", "lane", "survey") == 1);
+        await().atMost(WAIT).until(() -> !wootric.requests("POST", "/v1/end_users/803/responses").isEmpty()
+                && Metrics.value(hub, "hub_wootric_calls_in_flight", "lane", "survey") == 0);
+    }
+
+    /**
+     * The hub's gauges that the alert rules and the dashboard under ops/ use exist from the start, with the label
+     * values they select (counters appear with their first count: OpsFilesTest checks those against the README).
+     */
+    @Test
+    void everyGaugeTheAlertsAndTheDashboardUseIsExported() throws Exception {
+        List<String> series = metrics().lines().filter(line -> !line.startsWith("#")).toList();
+        for (String name : OpsFiles.metricNames()) {
+            if (name.startsWith("hub_") && !name.endsWith("_total")) {
+                assertThat(series).as("%s (used under ops/)", name).anyMatch(line -> line.startsWith(name + "{") || line.startsWith(name + " "));
+            }
+        }
+        for (OpsFiles.Selector selector : OpsFiles.selectors()) {
+            if (!selector.metric().endsWith("_total")) {
+                assertThat(series).as("%s%s (used under ops/)", selector.metric(), selector.labels())
+                        .anyMatch(line -> line.startsWith(selector.metric() + "{") && selector.labels().entrySet().stream()
+                                .allMatch(label -> line.contains(label.getKey() + "=\"" + label.getValue() + "\"")));
+            }
+        }
     }
 
     /** The value of a gauge without labels. */

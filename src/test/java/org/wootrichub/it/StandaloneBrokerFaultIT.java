@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A standalone Artemis (the apache-artemis bin distribution, unpacked by the build) configured with
  * docker/artemis/broker.xml, killed with -9 and restarted while events stream in: the ingress answers 503 while it is
- * down, recovers by itself, and nothing that got a 200 is lost.
+ * down (and hub_broker_up says 0), recovers by itself, and nothing that got a 200 is lost. A broker that refuses the hub's
+ * management requests is still up.
  */
 class StandaloneBrokerFaultIT {
 
@@ -58,17 +59,34 @@ class StandaloneBrokerFaultIT {
             sender.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> accepted.size() >= 50);
 
+            assertThat(Metrics.value(hub, "hub_broker_up")).isEqualTo(1);
             broker.kill();
             await().atMost(Duration.ofSeconds(30)).until(() -> unavailable.get() >= 3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Metrics.value(hub, "hub_broker_up") == 0);
             int acceptedBeforeRestart = accepted.size();
             broker.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= acceptedBeforeRestart + 50);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Metrics.value(hub, "hub_broker_up") == 1);
             sending.set(false);
             sender.join(10_000);
 
             await().atMost(Duration.ofSeconds(60)).until(() -> delivered(wootric).containsAll(accepted));
             assertThat(unavailable.get()).as("503 answers while the broker was down").isPositive();
             assertThat(hub.logText()).doesNotContain(StandaloneArtemis.PASSWORD);
+        }
+    }
+
+    @Test
+    void aBrokerThatRefusesTheQueueFiguresIsStillReachable() throws Exception {
+        // the hub's user without the manage permission: a configuration fault the operator must not take for an outage
+        try (StandaloneArtemis broker = new StandaloneArtemis(work,
+                config -> config.replace("<permission type=\"manage\" roles=\"amq\"/>", "<permission type=\"manage\" roles=\"nobody\"/>"))
+                .start();
+                WootricFake wootric = new WootricFake();
+                HubProcess hub = HubProcess.create("standalone-broker-no-manage", work.resolve("hub"), wootric.baseUrl(),
+                        broker.hubEnvironment()).start()) {
+            assertThat(Metrics.value(hub, "hub_queue_messages", "queue", "segment.events")).as("the figure it refused").isNaN();
+            assertThat(Metrics.value(hub, "hub_broker_up")).isEqualTo(1);
         }
     }
 

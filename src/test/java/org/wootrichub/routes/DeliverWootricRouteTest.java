@@ -7,16 +7,22 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.test.main.junit5.ReplaceInRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.wootrichub.broker.HubHeaders;
+import org.wootrichub.wootric.budget.BudgetLane;
 import org.wootrichub.wootric.budget.RateLimiter;
 
 /**
@@ -37,7 +43,7 @@ class DeliverWootricRouteTest extends RouteTestSupport {
         return new RateLimiter(0, 60_000, 0, System::currentTimeMillis) {
             @Override
             public void acquireFor(String lane) throws InterruptedException {
-                budget.add("acquire");
+                budget.add("acquire " + BudgetLane.of(lane).header());
                 limiter.acquireFor(lane);
             }
 
@@ -48,9 +54,9 @@ class DeliverWootricRouteTest extends RouteTestSupport {
             }
 
             @Override
-            public void release() {
-                budget.add("release");
-                limiter.release();
+            public void releaseFor(String lane) {
+                budget.add("release " + BudgetLane.of(lane).header());
+                limiter.releaseFor(lane);
             }
         };
     }
@@ -81,7 +87,7 @@ class DeliverWootricRouteTest extends RouteTestSupport {
         assertThat(answer.getException()).isNull();
         assertThat(answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)).isEqualTo(200);
         assertThat(answer.getMessage().getBody(String.class)).isEqualTo("{\"id\":7}");
-        assertThat(budget).containsExactly("acquire", "observe 200", "release");
+        assertThat(budget).containsExactly("acquire survey", "observe 200", "release survey");
         assertThat(limiter.pausedUntil()).as("the budget is spent until Wootric's reset").isEqualTo(reset * 1000);
     }
 
@@ -93,7 +99,7 @@ class DeliverWootricRouteTest extends RouteTestSupport {
         Exchange answer = call("direct:wootric-api-call", "GET", "/v1/end_users/8");
 
         assertThat(answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)).isEqualTo(429);
-        assertThat(budget).containsExactly("acquire", "observe 429", "release");
+        assertThat(budget).containsExactly("acquire survey", "observe 429", "release survey");
         assertThat(limiter.pausedUntil()).isBetween(before + 30_000, System.currentTimeMillis() + 30_000);
     }
 
@@ -105,7 +111,26 @@ class DeliverWootricRouteTest extends RouteTestSupport {
         });
 
         assertThat(answer.getException()).as("the caller classifies it").isNotNull();
-        assertThat(budget).containsExactly("acquire", "release");
+        assertThat(budget).containsExactly("acquire survey", "release survey");
+    }
+
+    @Test
+    void aCallIsInFlightInItsLaneUntilWootricAnswersAndTheLaneIsNotSentToWootric() throws Exception {
+        wootric.stubFor(get(urlEqualTo("/v1/end_users/10")).willReturn(aResponse().withStatus(200).withBody("{\"id\":10}")
+                .withFixedDelay(1_500)));
+
+        CompletableFuture<Exchange> answer = producer.asyncSend("direct:wootric-api-call", exchange -> {
+            exchange.getMessage().setHeader(Exchange.HTTP_METHOD, "GET");
+            exchange.getMessage().setHeader(Exchange.HTTP_URI, wootric.baseUrl() + "/v1/end_users/10");
+            exchange.getMessage().setHeader(HubHeaders.BUDGET_LANE, "property");
+        });
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> limiter.inFlight(BudgetLane.PROPERTY) == 1);
+        assertThat(limiter.inFlight(BudgetLane.SURVEY)).isZero();
+        assertThat(answer.get(10, TimeUnit.SECONDS).getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)).isEqualTo(200);
+        assertThat(limiter.inFlight(BudgetLane.PROPERTY)).as("released in the lane it was taken in").isZero();
+        assertThat(budget).containsExactly("acquire property", "observe 200", "release property");
+        wootric.verify(getRequestedFor(urlEqualTo("/v1/end_users/10")).withoutHeader(HubHeaders.BUDGET_LANE));
     }
 
     @Test

@@ -28,6 +28,7 @@ public class RateLimiter implements MeterBinder {
     private final long[] granted;
     private final int propertyLimit;
     private final Map<BudgetLane, Integer> waiting = new EnumMap<>(BudgetLane.class);
+    private final Map<BudgetLane, Integer> calling = new EnumMap<>(BudgetLane.class);
     private int oldest;
     private int count;
     private long pausedUntil;
@@ -53,6 +54,7 @@ public class RateLimiter implements MeterBinder {
                 : Math.max(1, this.perMinute - (int) Math.ceil(this.perMinute * Math.min(1, Math.max(0, reserve))));
         for (BudgetLane lane : BudgetLane.values()) {
             waiting.put(lane, 0);
+            calling.put(lane, 0);
         }
     }
 
@@ -66,7 +68,7 @@ public class RateLimiter implements MeterBinder {
         acquire(BudgetLane.of(lane));
     }
 
-    /** Blocks until a call of the lane may start; pair every acquire with {@link #release}. */
+    /** Blocks until a call of the lane may start; pair every acquire with {@link #release(BudgetLane)} of the same lane. */
     public void acquire(BudgetLane lane) throws InterruptedException {
         if (inFlight != null) {
             inFlight.acquire();
@@ -75,6 +77,8 @@ public class RateLimiter implements MeterBinder {
             synchronized (this) {
                 awaitRoom(lane);
                 record(clock.getAsLong());
+                // counted from here, not from the semaphore: a holder of a permit may still be waiting for the window
+                calling.merge(lane, 1, Integer::sum);
             }
         } catch (InterruptedException | RuntimeException e) {
             if (inFlight != null) {
@@ -101,11 +105,23 @@ public class RateLimiter implements MeterBinder {
         }
     }
 
+    /** Ends a call started with {@link #acquire()} (survey lane). */
     public void release() {
+        release(BudgetLane.SURVEY);
+    }
+
+    /** Ends a call of the lane named by the header, as {@link #acquireFor} started it. */
+    public void releaseFor(String lane) {
+        release(BudgetLane.of(lane));
+    }
+
+    /** Ends a call of the lane: its place in the concurrency bound is free again. */
+    public void release(BudgetLane lane) {
         if (inFlight != null) {
             inFlight.release();
         }
         synchronized (this) {
+            calling.merge(lane, -1, Integer::sum);
             // a property call may wait for the survey calls ahead of it
             notifyAll();
         }
@@ -190,6 +206,11 @@ public class RateLimiter implements MeterBinder {
         return waiting.get(lane);
     }
 
+    /** Calls of the lane that have their place in the budget and have not ended yet: on the wire to Wootric. */
+    public synchronized int inFlight(BudgetLane lane) {
+        return calling.get(lane);
+    }
+
     @Override
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("hub.budget.used", this, RateLimiter::usedInWindow)
@@ -200,6 +221,10 @@ public class RateLimiter implements MeterBinder {
                 .description("Unix time until which Wootric said to pause (0: not paused)").baseUnit("seconds").register(registry);
         Gauge.builder("hub.lane.depth", this, limiter -> limiter.waiting(BudgetLane.SURVEY)).tag("lane", BudgetLane.SURVEY.header())
                 .description("survey lane: Wootric calls waiting for the budget").register(registry);
+        for (BudgetLane lane : BudgetLane.values()) {
+            Gauge.builder("hub.wootric.calls.in_flight", this, limiter -> limiter.inFlight(lane)).tag("lane", lane.header())
+                    .description("Wootric API calls in progress (budget taken, answer not yet seen)").register(registry);
+        }
     }
 
     private void record(long now) {

@@ -79,7 +79,7 @@ class LaneBudgetTest {
         RateLimiter limiter = new RateLimiter(0, 60_000, 0, 0.2, System::currentTimeMillis);
         for (int i = 0; i < 1_000; i++) {
             limiter.acquire(BudgetLane.PROPERTY);
-            limiter.release();
+            limiter.release(BudgetLane.PROPERTY);
         }
         assertThat(limiter.leftInWindow()).isEqualTo(-1);
     }

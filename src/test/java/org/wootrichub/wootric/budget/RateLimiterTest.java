@@ -2,6 +2,8 @@ package org.wootrichub.wootric.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -9,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class RateLimiterTest {
@@ -98,5 +101,73 @@ class RateLimiterTest {
         limiter.release();
         third.join(2_000);
         assertThat(third.isAlive()).isFalse();
+    }
+
+    @Test
+    void aCallIsInFlightFromItsPlaceInTheBudgetToItsReleaseInItsLaneAndNotWhileItWaits() throws Exception {
+        AtomicLong now = new AtomicLong(1_000_000);
+        // one call per 100 ms window, and a clock that only the test moves: the second call waits until it does
+        RateLimiter limiter = new RateLimiter(1, 100, 2, now::get);
+        MeterRegistry registry = new SimpleMeterRegistry();
+        limiter.bindTo(registry);
+
+        limiter.acquire(BudgetLane.SURVEY);
+        assertThat(inFlight(registry, "survey")).isEqualTo(1);
+        assertThat(inFlight(registry, "property")).isZero();
+
+        Thread waiting = new Thread(() -> {
+            try {
+                limiter.acquire(BudgetLane.SURVEY);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        waiting.start();
+        while (limiter.waiting(BudgetLane.SURVEY) == 0) {
+            Thread.sleep(1);
+        }
+        assertThat(inFlight(registry, "survey")).as("a call waiting for the window (with its concurrency permit) is not in flight")
+                .isEqualTo(1);
+
+        limiter.release(BudgetLane.SURVEY);
+        assertThat(inFlight(registry, "survey")).isZero();
+
+        now.addAndGet(200);
+        waiting.join(2_000);
+        assertThat(waiting.isAlive()).isFalse();
+        assertThat(inFlight(registry, "survey")).isEqualTo(1);
+        limiter.release(BudgetLane.SURVEY);
+
+        now.addAndGet(200);
+        limiter.acquire(BudgetLane.PROPERTY);
+        assertThat(inFlight(registry, "property")).isEqualTo(1);
+        assertThat(inFlight(registry, "survey")).isZero();
+        limiter.release(BudgetLane.PROPERTY);
+        assertThat(inFlight(registry, "property")).isZero();
+    }
+
+    @Test
+    void aCallInterruptedWhileItWaitsWasNeverInFlight() throws Exception {
+        RateLimiter limiter = new RateLimiter(1, 60_000, 0, () -> 1_000_000L);
+        limiter.acquire(BudgetLane.SURVEY);
+        limiter.release(BudgetLane.SURVEY);
+        Thread waiting = new Thread(() -> {
+            try {
+                limiter.acquire(BudgetLane.SURVEY);
+            } catch (InterruptedException e) {
+                // given up: nothing to release
+            }
+        });
+        waiting.start();
+        while (limiter.waiting(BudgetLane.SURVEY) == 0) {
+            Thread.sleep(1);
+        }
+        waiting.interrupt();
+        waiting.join(2_000);
+        assertThat(limiter.inFlight(BudgetLane.SURVEY)).isZero();
+    }
+
+    private static double inFlight(MeterRegistry registry, String lane) {
+        return registry.get("hub.wootric.calls.in_flight").tag("lane", lane).gauge().value();
     }
 }
