@@ -44,6 +44,9 @@ public class UserHolds implements MeterBinder {
         Instant firstFailure;
     }
 
+    /** How long an event that came out of the queue ahead of an earlier parked one waits before it comes back. */
+    static final long RETRY_BEHIND_MILLIS = 100;
+
     private final Map<String, Hold> holds = new ConcurrentHashMap<>();
     private final Duration initialDelay;
     private final Duration maxDelay;
@@ -83,6 +86,12 @@ public class UserHolds implements MeterBinder {
             if (hold.roundFailed) {
                 hold.round = round;
                 hold.roundFailed = false;
+            }
+            if (earlierPending(hold, seq)) {
+                // an earlier event of the user is still parked: it went into the queue late (the broker's scheduler
+                // fires late on a loaded machine, while this one, due in the past, went in at once). This one waits
+                // a moment and comes back; by then the earlier one is ahead of it
+                return new Admission(true, Math.max(hold.round, clock.getAsLong() + RETRY_BEHIND_MILLIS), seq, hold.round);
             }
             return Admission.DELIVER;
         }
@@ -202,6 +211,15 @@ public class UserHolds implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("hub.users.held", holds, Map::size)
                 .description("users whose later events wait behind a parked one").register(registry);
+    }
+
+    private static boolean earlierPending(Hold hold, int seq) {
+        for (int place : hold.pending) {
+            if (place < seq) {
+                return true;
+            }
+        }
+        return false;
     }
 
     long backoff(int failures) {

@@ -59,6 +59,23 @@ class UserHoldsTest {
     }
 
     @Test
+    void anEventThatComesOutAheadOfAnEarlierParkedOneGoesBackBehindIt() {
+        UserHolds.Admission head = holds.failed("u", null);
+        // its round is due, but the broker has not fired the head yet: the newcomer, due in the past, comes out first
+        now.set(head.deliverAt() + 500);
+        UserHolds.Admission newcomer = holds.admit("u", null, null);
+        assertThat(newcomer.park()).isTrue();
+        UserHolds.Admission again = holds.admit("u", newcomer.seq(), newcomer.round());
+        assertThat(again.park()).as("the head is still parked").isTrue();
+        assertThat(again.deliverAt()).as("scheduled, not put back at once").isGreaterThan(now.get());
+        assertThat(again.seq()).isEqualTo(newcomer.seq());
+
+        assertThat(holds.admit("u", 0, head.round()).park()).isFalse();
+        holds.done("u", 0);
+        assertThat(holds.admit("u", again.seq(), again.round()).park()).as("the head went first").isFalse();
+    }
+
+    @Test
     void theBackoffDoublesWithJitterUpToTheMaximum() {
         for (int failures = 1; failures <= 12; failures++) {
             long expected = Math.min(1000L << (failures - 1), 300_000L);
