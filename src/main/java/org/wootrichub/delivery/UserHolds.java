@@ -46,6 +46,11 @@ public class UserHolds implements MeterBinder {
 
     /** How long an event that came out of the queue ahead of an earlier parked one waits before it comes back. */
     static final long RETRY_BEHIND_MILLIS = 100;
+    /**
+     * An earlier parked event not out this long after its round is not coming here (another instance took it, say):
+     * the later ones no longer wait for it.
+     */
+    static final long SCHEDULER_LATE_LIMIT_MILLIS = 10_000;
 
     private final Map<String, Hold> holds = new ConcurrentHashMap<>();
     private final Duration initialDelay;
@@ -87,7 +92,7 @@ public class UserHolds implements MeterBinder {
                 hold.round = round;
                 hold.roundFailed = false;
             }
-            if (earlierPending(hold, seq)) {
+            if (earlierPending(hold, seq) && clock.getAsLong() - hold.round < SCHEDULER_LATE_LIMIT_MILLIS) {
                 // an earlier event of the user is still parked: it went into the queue late (the broker's scheduler
                 // fires late on a loaded machine, while this one, due in the past, went in at once). This one waits
                 // a moment and comes back; by then the earlier one is ahead of it

@@ -76,6 +76,16 @@ class UserHoldsTest {
     }
 
     @Test
+    void anEarlierParkedEventThatNeverComesOutStopsHoldingTheLaterOnesAfterALimit() {
+        UserHolds.Admission head = holds.failed("u", null);
+        UserHolds.Admission newcomer = holds.admit("u", null, null);
+        now.set(head.round() + UserHolds.SCHEDULER_LATE_LIMIT_MILLIS - 1);
+        assertThat(holds.admit("u", newcomer.seq(), newcomer.round()).park()).isTrue();
+        now.set(head.round() + UserHolds.SCHEDULER_LATE_LIMIT_MILLIS);
+        assertThat(holds.admit("u", newcomer.seq(), newcomer.round()).park()).as("the head went elsewhere").isFalse();
+    }
+
+    @Test
     void theBackoffDoublesWithJitterUpToTheMaximum() {
         for (int failures = 1; failures <= 12; failures++) {
             long expected = Math.min(1000L << (failures - 1), 300_000L);
