@@ -92,8 +92,9 @@ public class HoldsFromBroker extends ServiceSupport {
             if (merged > 0 || ended > 0) {
                 LOG.info("Holds refreshed from the broker: {} parked events new to this instance, {} holds ended", merged, ended);
             }
-        } catch (Exception e) {
-            LOG.warn("Could not read the parked events to refresh user holds ({})", e.getMessage());
+        } catch (Exception | LinkageError e) {
+            // caught, not thrown: a scheduled task that throws is never run again
+            LOG.warn("Could not read the parked events to refresh user holds ({})", e.toString());
         }
     }
 
