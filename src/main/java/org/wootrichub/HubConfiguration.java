@@ -445,7 +445,7 @@ public class HubConfiguration implements CamelConfiguration {
     private void wakePendingChanges(CamelContext context, QueueNames queues) throws Exception {
         PendingStore store = new PendingStore(artemis, queues.pending());
         PendingSweep sweep = new PendingSweep(context.getRegistry().lookupByNameAndType("pendingChanges", PendingChanges.class),
-                store::readAll, users -> store.wakeOwners(queues.events(), users), HubSettings.parseDuration(coalesceSweep),
+                store::readAll, changes -> store.wakeOwners(queues.events(), changes), HubSettings.parseDuration(coalesceSweep),
                 System::currentTimeMillis);
         try {
             sweep.wakeAll();

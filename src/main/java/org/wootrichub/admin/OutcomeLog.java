@@ -53,6 +53,10 @@ public class OutcomeLog {
      * exchange finished nothing (a raw queue message, normalised and queued again as events of their own).
      */
     public void prepare(Exchange exchange) {
+        if (exchange.getProperty(HubHeaders.WENT_BEHIND, false, Boolean.class)) {
+            exchange.removeProperty(HubHeaders.OUTCOME);
+            return;
+        }
         String next = exchange.getProperty(HubHeaders.NEXT_QUEUE, String.class);
         String reason = exchange.getMessage().getHeader(HubHeaders.REASON, String.class);
         String outcome;

@@ -99,6 +99,8 @@ public final class HubHeaders {
     public static final String NEXT_QUEUE = "hubNextQueue";
     /** true when this delivery parked the event instead of finishing it. */
     public static final String PARKED_NOW = "hubParkedNow";
+    /** true when the event only went back behind an earlier parked event of its user, for a moment: not an outcome. */
+    public static final String WENT_BEHIND = "hubWentBehind";
     /** The user key and hold place the event was admitted with, kept for releasing the hold at the end. */
     public static final String ADMITTED_USER_KEY = "hubAdmittedUserKey";
     public static final String ADMITTED_HOLD_PLACE = "hubAdmittedHoldPlace";

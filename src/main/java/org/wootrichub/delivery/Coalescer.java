@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.wootrichub.broker.HubHeaders;
 import org.wootrichub.mapping.WootricPlan;
 import org.wootrichub.mapping.WootricPlan.EndUserPlan;
@@ -17,6 +19,8 @@ import org.wootrichub.observe.HubMetrics;
  * (or sends it first), and so does an identify that may create a new end user, which is never held back.
  */
 public class Coalescer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Coalescer.class);
 
     /** How long survey data waits for a flush of its user's pending change that is under way. */
     static final Duration FLUSH_WAIT = Duration.ofSeconds(10);
@@ -73,11 +77,24 @@ public class Coalescer {
         exchange.setProperty(HubHeaders.CARRIED_CHANGE, new Carried(carried, saved));
     }
 
-    /** A wake-up from a {@link PendingSweep}: this instance now receives the user's events, so it sends the user's change. */
+    /**
+     * A wake-up from a {@link PendingSweep}: this instance now receives the user's events, so it sends the user's
+     * change (the wake-up's body). If the broker holds a newer one by then, the flusher finds that out and forgets
+     * this one; the next sweep wakes the newer one.
+     */
     public void wake(Exchange exchange) {
-        String user = exchange.getMessage().getHeader(HubHeaders.USER_KEY, String.class);
-        if (enabled && user != null) {
-            adopt(user);
+        String body = exchange.getMessage().getBody(String.class);
+        if (!enabled || body == null || body.isEmpty()) {
+            return;
+        }
+        try {
+            PendingChange change = PendingChange.fromJson(body);
+            if (!pending.has(change.userKey())) {
+                pending.restore(change);
+            }
+        } catch (IllegalArgumentException e) {
+            // not worth a dead letter: the change itself stays on the pending queue, and the next sweep wakes it again
+            LOG.warn("A pending-change wake-up could not be read ({}); ignored", e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package org.wootrichub.delivery;
 
+import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -71,7 +72,14 @@ public class Parking {
 
     /** Marks the exchange's event for the events queue at the admission's time, with its place in the hold. */
     static void park(Exchange exchange, UserHolds.Admission admission) {
-        schedule(exchange, admission.deliverAt(), "#park-" + admission.round() + "-" + admission.seq());
+        if (admission.behind()) {
+            // the same place and round as its park in this round: the duplicate id must still be new (a duplicate
+            // rolls the whole transaction back), and the outcome log does not record this moment's wait
+            schedule(exchange, admission.deliverAt(), "#behind-" + admission.seq() + "-" + UUID.randomUUID());
+            exchange.setProperty(HubHeaders.WENT_BEHIND, true);
+        } else {
+            schedule(exchange, admission.deliverAt(), "#park-" + admission.round() + "-" + admission.seq());
+        }
         exchange.getMessage().setHeader(HubHeaders.HOLD_PLACE, admission.seq());
         exchange.getMessage().setHeader(HubHeaders.HOLD_ROUND, admission.round());
         exchange.setProperty(HubHeaders.PARKED_NOW, true);

@@ -68,17 +68,18 @@ public class PendingStore {
     }
 
     /**
-     * Puts a wake-up for each user's pending change on the events queue, in the user's message group (see
-     * {@link PendingSweep}). At the highest priority, so it passes a backlog: it only makes the group's owner read
-     * the change, whose values are older than any event of the user still queued.
+     * Puts a wake-up for each pending change on the events queue, in its user's message group (see
+     * {@link PendingSweep}), with the change as its body, so the owner needs no search of the pending queue. At the
+     * highest priority, so it passes a backlog: it only makes the group's owner take the change, whose values are
+     * older than any event of the user still queued.
      */
-    public void wakeOwners(String eventsQueue, List<String> userKeys) {
+    public void wakeOwners(String eventsQueue, List<PendingChange> changes) {
         try (Connection connection = connectionFactory.createConnection();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 MessageProducer producer = session.createProducer(session.createQueue(eventsQueue))) {
-            for (String userKey : userKeys) {
-                Message wake = session.createMessage();
-                HubHeaders.stampPendingWake(wake, userKey);
+            for (PendingChange change : changes) {
+                TextMessage wake = session.createTextMessage(change.toJson());
+                HubHeaders.stampPendingWake(wake, change.userKey());
                 producer.send(wake, DeliveryMode.PERSISTENT, WAKE_PRIORITY, 0);
             }
             session.commit();

@@ -2,8 +2,10 @@ package org.wootrichub.delivery;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,25 +27,29 @@ import org.slf4j.LoggerFactory;
  * the change. So each change is sent by one instance, in order with the user's events; this is also how a restarting
  * instance picks up what was left pending, without sending twice the changes that a running instance holds.
  *
- * <p>Each change (by its id) is woken once by this instance; a change still there at the next sweep belongs to a
- * live owner that waits for the budget.
+ * <p>A change still there at the next sweep belongs to a live owner that waits for the budget: it is woken again
+ * only after {@link #WAKE_AGAIN_AFTER_PERIODS} periods, in case that owner died since (a live owner ignores it).
  */
 public class PendingSweep extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(PendingSweep.class);
 
-    /** Sends the wake-ups for these users' pending changes. */
+    /** Sends a wake-up for each of these pending changes. */
     @FunctionalInterface
     public interface Waker {
-        void wake(List<String> userKeys);
+        void wake(List<PendingChange> changes);
     }
+
+    /** A change woken this many periods ago and still not held here is woken again: its owner may have died since. */
+    static final int WAKE_AGAIN_AFTER_PERIODS = 4;
 
     private final PendingChanges pending;
     private final Supplier<List<PendingChange>> stored;
     private final Waker waker;
     private final Duration every;
     private final LongSupplier clock;
-    private final Set<String> woken = new HashSet<>();
+    /** When each change (by id) was last woken by this instance. */
+    private final Map<String, Long> woken = new HashMap<>();
     private ScheduledExecutorService timer;
 
     /**
@@ -69,25 +75,26 @@ public class PendingSweep extends ServiceSupport {
     }
 
     private synchronized int sweep(long quietSince) {
+        long now = clock.getAsLong();
+        long wokenBefore = now - WAKE_AGAIN_AFTER_PERIODS * every.toMillis();
         Set<String> present = new HashSet<>();
-        Set<String> toWake = new HashSet<>();
-        List<String> users = new ArrayList<>();
+        List<PendingChange> toWake = new ArrayList<>();
         for (PendingChange change : stored.get()) {
             present.add(change.changeId());
-            if (!pending.has(change.userKey()) && change.lastAt() <= quietSince && !woken.contains(change.changeId())) {
-                toWake.add(change.changeId());
-                users.add(change.userKey());
+            Long wokenAt = woken.get(change.changeId());
+            if (!pending.has(change.userKey()) && change.lastAt() <= quietSince && (wokenAt == null || wokenAt <= wokenBefore)) {
+                toWake.add(change);
             }
         }
-        // forget the changes sent or replaced since: the set stays as small as the pending queue
-        woken.retainAll(present);
-        if (!users.isEmpty()) {
+        // forget the changes sent or replaced since: the map stays as small as the pending queue
+        woken.keySet().retainAll(present);
+        if (!toWake.isEmpty()) {
             // remembered only once sent: a wake-up that failed is tried again at the next sweep
-            waker.wake(users);
-            woken.addAll(toWake);
-            LOG.info("Woke the message-group owners of {} pending changes not held by this instance", users.size());
+            waker.wake(toWake);
+            toWake.forEach(change -> woken.put(change.changeId(), now));
+            LOG.info("Woke the message-group owners of {} pending changes not held by this instance", toWake.size());
         }
-        return users.size();
+        return toWake.size();
     }
 
     @Override

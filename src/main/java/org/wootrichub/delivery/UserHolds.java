@@ -28,9 +28,16 @@ import java.util.function.LongSupplier;
  */
 public class UserHolds implements MeterBinder {
 
-    /** What to do with an event of a user: deliver it now, or park it behind the user's held events. */
-    public record Admission(boolean park, long deliverAt, int seq, long round) {
-        static final Admission DELIVER = new Admission(false, 0, -1, 0);
+    /**
+     * What to do with an event of a user: deliver it now, or park it behind the user's held events. {@code behind}:
+     * it came out of the queue ahead of an earlier parked event of its user and goes back for a moment.
+     */
+    public record Admission(boolean park, long deliverAt, int seq, long round, boolean behind) {
+        static final Admission DELIVER = new Admission(false, 0, -1, 0, false);
+
+        Admission(boolean park, long deliverAt, int seq, long round) {
+            this(park, deliverAt, seq, round, false);
+        }
     }
 
     private static final class Hold {
@@ -96,7 +103,7 @@ public class UserHolds implements MeterBinder {
                 // an earlier event of the user is still parked: it went into the queue late (the broker's scheduler
                 // fires late on a loaded machine, while this one, due in the past, went in at once). This one waits
                 // a moment and comes back; by then the earlier one is ahead of it
-                return new Admission(true, Math.max(hold.round, clock.getAsLong() + RETRY_BEHIND_MILLIS), seq, hold.round);
+                return new Admission(true, Math.max(hold.round, clock.getAsLong() + RETRY_BEHIND_MILLIS), seq, hold.round, true);
             }
             return Admission.DELIVER;
         }

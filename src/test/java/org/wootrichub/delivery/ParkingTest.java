@@ -50,6 +50,26 @@ class ParkingTest {
         assertThat(old.getMessage().getHeader(HubHeaders.HOLD_PLACE)).isEqualTo(7);
     }
 
+    @Test
+    void anEventThatGoesBackBehindAnEarlierOneGetsANewDuplicateIdAndNoOutcome() {
+        UserHolds.Admission headPark = holds.failed("u", null);
+        Exchange newcomer = event();
+        parking.admit(newcomer);
+        String parkedId = newcomer.getMessage().getHeader(HubHeaders.DUPLICATE_ID, String.class);
+        assertThat(newcomer.getProperty(HubHeaders.WENT_BEHIND)).isNull();
+
+        // out of the queue before the head, which the broker fires late
+        now.set(headPark.round() + 500);
+        Exchange out = event();
+        out.getMessage().setHeaders(new java.util.HashMap<>(newcomer.getMessage().getHeaders()));
+        parking.admit(out);
+        assertThat(out.getProperty(HubHeaders.PARKED_NOW, Boolean.class)).isTrue();
+        assertThat(out.getProperty(HubHeaders.WENT_BEHIND, Boolean.class)).isTrue();
+        // the broker drops a duplicate id, and rolls back the transaction it came in
+        assertThat(out.getMessage().getHeader(HubHeaders.DUPLICATE_ID, String.class)).isNotEqualTo(parkedId)
+                .startsWith(parkedId.substring(0, parkedId.indexOf('#')));
+    }
+
     private static Exchange parkedByPreviousVersion(int place, long round) {
         Exchange exchange = event();
         exchange.getMessage().setHeader("hubHoldSeq", place);

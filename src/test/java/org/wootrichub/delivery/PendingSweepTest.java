@@ -19,7 +19,11 @@ class PendingSweepTest {
     private final PendingChanges held = new PendingChanges(Duration.ofSeconds(2), Duration.ofMinutes(5), clock::millis);
     private final List<PendingChange> onBroker = new ArrayList<>();
     private final List<List<String>> wakes = new ArrayList<>();
-    private final PendingSweep sweep = new PendingSweep(held, () -> List.copyOf(onBroker), wakes::add, EVERY, clock::millis);
+    private final PendingSweep sweep = new PendingSweep(held, () -> List.copyOf(onBroker), this::wake, EVERY, clock::millis);
+
+    private void wake(List<PendingChange> changes) {
+        wakes.add(changes.stream().map(PendingChange::userKey).toList());
+    }
 
     private static PendingChange change(String user, long lastAt) {
         return new PendingChange(user + "-" + lastAt, user, null, user, null, null, false, null, null, Map.of("plan", "pro"),
@@ -47,17 +51,27 @@ class PendingSweepTest {
     }
 
     @Test
-    void aChangeIsWokenOnceItsOwnerIsAliveAndWaitsForTheBudget() {
-        PendingChange waiting = change("u", clock.millis() - EVERY.toMillis());
-        onBroker.add(waiting);
+    void aChangeStillWaitingOnItsLiveOwnerIsWokenAgainOnlyAfterSomePeriods() {
+        onBroker.add(change("u", clock.millis() - EVERY.toMillis()));
         sweep.sweep();
+        for (int period = 1; period < PendingSweep.WAKE_AGAIN_AFTER_PERIODS; period++) {
+            clock.advance(EVERY);
+            sweep.sweep();
+        }
+        assertThat(wakes).as("its owner holds it and waits for the budget").containsExactly(List.of("u"));
+
+        // ... or died since the first wake-up
         clock.advance(EVERY);
         sweep.sweep();
+        assertThat(wakes).containsExactly(List.of("u"), List.of("u"));
+    }
 
-        assertThat(wakes).containsExactly(List.of("u"));
-
-        // the owner merged a newer change: a new id, so it may be woken in its turn
-        onBroker.set(0, change("u", clock.millis() - EVERY.toMillis()));
+    @Test
+    void aNewerChangeOfTheUserIsWokenInItsTurn() {
+        onBroker.add(change("u", clock.millis() - EVERY.toMillis()));
+        sweep.sweep();
+        onBroker.set(0, change("u", clock.millis() - EVERY.toMillis() + 1));
+        clock.advance(EVERY);
         sweep.sweep();
         assertThat(wakes).containsExactly(List.of("u"), List.of("u"));
     }
@@ -70,7 +84,7 @@ class PendingSweepTest {
             if (brokerDown[0]) {
                 throw new BrokerUnavailable("broker gone", null);
             }
-            wakes.add(users);
+            wake(users);
         }, EVERY, clock::millis);
         assertThatThrownBy(flaky::sweep).isInstanceOf(BrokerUnavailable.class);
 
