@@ -121,6 +121,9 @@ public class DeliveryFailures {
         message.setHeader(HubHeaders.LAST_FAILURE_AT, now.toString());
         message.setHeader(HubHeaders.REASON, reason);
         Parking.park(exchange, parking);
+        if (seq == null) {
+            Parking.releaseOnRollback(exchange, holds, user, parking.seq());
+        }
         exchange.setProperty(HubHeaders.NEXT_QUEUE, eventsQueue);
         metrics.parked(type(exchange), reason);
         String messageId = Parking.messageId(exchange);

@@ -3,6 +3,7 @@ package org.wootrichub.delivery;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.broker.HubHeaders;
@@ -35,6 +36,9 @@ public class Parking {
         UserHolds.Admission admission = holds.admit(user, seq, round);
         if (admission.park()) {
             park(exchange, admission);
+            if (seq == null) {
+                releaseOnRollback(exchange, holds, user, admission.seq());
+            }
         }
         if (LOG.isDebugEnabled()) {
             try (LogValues.EventScope scope = LogValues.event(messageId(exchange), user)) {
@@ -83,6 +87,19 @@ public class Parking {
         exchange.getMessage().setHeader(HubHeaders.HOLD_PLACE, admission.seq());
         exchange.getMessage().setHeader(HubHeaders.HOLD_ROUND, admission.round());
         exchange.setProperty(HubHeaders.PARKED_NOW, true);
+    }
+
+    /**
+     * A place newly taken in the user's hold is given back if the event's transaction rolls back: the event comes
+     * back as it was, without it, and takes a new one; a place kept would hold the user's later events back.
+     */
+    static void releaseOnRollback(Exchange exchange, UserHolds holds, String user, int place) {
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onFailure(Exchange failed) {
+                holds.done(user, place);
+            }
+        });
     }
 
     /**

@@ -70,6 +70,20 @@ class ParkingTest {
                 .startsWith(parkedId.substring(0, parkedId.indexOf('#')));
     }
 
+    @Test
+    void aPlaceTakenByAnEventWhoseTransactionRollsBackIsGivenBack() {
+        UserHolds.Admission head = holds.failed("u", null);
+        Exchange newcomer = event();
+        parking.admit(newcomer);
+        assertThat(newcomer.getMessage().getHeader(HubHeaders.HOLD_PLACE)).isEqualTo(1);
+
+        // the park's send fails: the transaction rolls back and the event comes back without its place
+        newcomer.setException(new IllegalStateException("broker gone"));
+        newcomer.getExchangeExtension().handoverCompletions().forEach(sync -> sync.onFailure(newcomer));
+        holds.done("u", head.seq());
+        assertThat(holds.isHeld("u")).as("no place left behind").isFalse();
+    }
+
     private static Exchange parkedByPreviousVersion(int place, long round) {
         Exchange exchange = event();
         exchange.getMessage().setHeader("hubHoldSeq", place);
