@@ -129,6 +129,8 @@ public class HubConfiguration implements CamelConfiguration {
     /** The broker's own connection factory (unpooled), for management requests. */
     private ActiveMQConnectionFactory artemis;
     private JmsPoolConnectionFactory pool;
+    /** The embedded broker, or null with an external one. */
+    private volatile EmbeddedBroker embeddedBroker;
 
     /**
      * What must happen in this order, before the first route starts: the broker, JMS on it, the HTTP servers' guards,
@@ -139,10 +141,14 @@ public class HubConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         QueueNames queues = context.getRegistry().lookupByNameAndType("hubQueues", QueueNames.class);
         startEmbeddedBroker(context, queues);
+        EventPublisher publisher = context.getRegistry().lookupByNameAndType("eventPublisher", EventPublisher.class);
         // added after the broker, so stopped before it
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
+                if (publisher != null) {
+                    publisher.close();
+                }
                 pool.stop();
             }
         }, true, true);
@@ -236,7 +242,11 @@ public class HubConfiguration implements CamelConfiguration {
     @BindToRegistry
     public EventPublisher eventPublisher(@BeanInject("hubConnectionFactory") ConnectionFactory connectionFactory,
             @BeanInject("hubQueues") QueueNames queues, @BeanInject("hubMetrics") HubMetrics metrics) {
-        return new EventPublisher(connectionFactory, queues, metrics);
+        // with the embedded broker, a duplicate is found in its duplicate-id cache before it is sent
+        return new EventPublisher(connectionFactory, queues, metrics, id -> {
+            EmbeddedBroker broker = embeddedBroker;
+            return broker != null && broker.storedOnEventsQueue(id);
+        });
     }
 
     // --- mapping
@@ -465,6 +475,7 @@ public class HubConfiguration implements CamelConfiguration {
             EmbeddedBroker broker = new EmbeddedBroker(Path.of(dataDir.trim()), queues, duplicateIdCacheSize, embeddedTcpPort,
                     outcomesMax);
             broker.start();
+            embeddedBroker = broker;
             // added before the pool's stop service, so stopped after it
             context.addService(broker, true, true);
         }
