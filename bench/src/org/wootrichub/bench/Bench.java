@@ -43,7 +43,8 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
-        String jvmOptions = System.getenv().getOrDefault("HUB_JAVA_OPTS", "-Xmx384m");
+        // the hub runs with bin/wootric-hub's JVM settings; HUB_JAVA_OPTS adds to them (a profiler, another heap)
+        String jvmOptions = System.getenv().getOrDefault("HUB_JAVA_OPTS", "");
         Path work = Path.of("bench/target/run");
         Files.createDirectories(work);
         Bench bench = new Bench(quick, Path.of("target/wootric-hub.jar").toAbsolutePath(), work.toAbsolutePath(),
@@ -119,7 +120,7 @@ public final class Bench {
                 "WOOTRIC_CLIENT_SECRET", "bench-secret", "WOOTRIC_RATE_LIMIT_PER_MINUTE", "0", "WOOTRIC_MAX_CONCURRENT_CALLS", "0",
                 "WOOTRIC_COALESCE_ENABLED", "false"));
         env.putAll(extraEnv);
-        return HubProcess.create(jar, jvm, data, wootricUrl, env, log).start();
+        return HubProcess.create(jar, jvm, data, wootricUrl, env, log).viaLauncher(Path.of("bin/wootric-hub")).start();
     }
 
     private void ingressSingle(String wootricUrl, double jms) throws Exception {
