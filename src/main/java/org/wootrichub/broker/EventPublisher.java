@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -32,14 +33,16 @@ import org.wootrichub.observe.HubMetrics;
  * Persists the events of requests on the broker, and returns only once the broker has stored every event of the
  * caller's request, so a 200 to the client still means stored.
  * <p>
- * Group commit: one writer thread takes the requests that arrived while it was committing the last group and stores
+ * Group commit: a writer thread takes the requests that arrived while it was committing its last group and stores
  * them all in one broker transaction, so concurrent requests share one journal sync, and a paged backlog costs the
  * broker one page transaction per group instead of one per event (about 150 bytes of heap per event with
- * non-transactional sends). Each caller waits for its own group's commit.
+ * non-transactional sends). Each caller waits for its own group's commit. A few writers work side by side, so that
+ * a group is being filled while another waits for its sync (measured in docs/benchmarks.md: one writer reached a
+ * quarter of the plain JMS rate with single-event requests, four about as much as two or eight, near the JMS rate).
  * <p>
  * Artemis ignores a whole transaction that contains one duplicate id, so duplicates are dropped before they are sent:
  * an event whose messageId the broker has stored (its duplicate-id cache, when the broker is embedded) or that came
- * earlier in the same group is not sent. A duplicate this check cannot see (an external broker, another hub on the
+ * earlier in the same group is not sent, and a group waits for another writer's group that holds one of its ids. A duplicate this check cannot see (an external broker, another hub on the
  * same broker) or a failover rolls the group back; then each of its requests is stored again outside a transaction,
  * event by event, where the broker drops a duplicate on its own instead of the others with it.
  * <p>
@@ -53,14 +56,21 @@ public class EventPublisher implements AutoCloseable {
     private static final long STORE_TIMEOUT_SECONDS = 30;
     /** A group is closed at this many messages: the broker holds an open transaction's messages in memory. */
     private static final int MAX_GROUP_MESSAGES = 2_500;
+    /**
+     * Writers, each committing its own group: while one waits for its journal sync the next takes what has arrived,
+     * and the broker's journal writes their commits with one sync when they come together.
+     */
+    private static final int WRITERS = 4;
 
     private final ConnectionFactory connectionFactory;
     private final QueueNames queues;
     private final HubMetrics metrics;
     private final Predicate<String> storedBefore;
     private final LinkedBlockingQueue<Request> waiting = new LinkedBlockingQueue<>();
+    /** The messageIds of the groups being stored, each with its group's end. */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final Object writerLock = new Object();
-    private Thread writer;
+    private final List<Thread> writers = new ArrayList<>();
     private volatile boolean closed;
 
     /** A publisher without a look-up of stored ids: duplicates of earlier groups roll a group back to event by event. */
@@ -96,10 +106,13 @@ public class EventPublisher implements AutoCloseable {
 
     private void startWriter() {
         synchronized (writerLock) {
-            if (writer == null && !closed) {
-                writer = new Thread(this::writeGroups, "hub-event-writer");
-                writer.setDaemon(true);
-                writer.start();
+            if (writers.isEmpty() && !closed) {
+                for (int i = 0; i < WRITERS; i++) {
+                    Thread writer = new Thread(this::writeGroups, "hub-event-writer-" + i);
+                    writer.setDaemon(true);
+                    writer.start();
+                    writers.add(writer);
+                }
             }
         }
     }
@@ -108,14 +121,14 @@ public class EventPublisher implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        Thread running;
+        List<Thread> running;
         synchronized (writerLock) {
-            running = writer;
+            running = List.copyOf(writers);
         }
-        if (running != null) {
-            running.interrupt();
+        running.forEach(Thread::interrupt);
+        for (Thread writer : running) {
             try {
-                running.join(TimeUnit.SECONDS.toMillis(5));
+                writer.join(TimeUnit.SECONDS.toMillis(5));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -145,6 +158,14 @@ public class EventPublisher implements AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             }
+            CompletableFuture<Void> groupDone = new CompletableFuture<>();
+            Set<String> claimedIds;
+            try {
+                claimedIds = claim(group, groupDone);
+            } catch (InterruptedException e) {
+                failAll(group, new JMSException("the hub is stopping"));
+                break;
+            }
             try {
                 if (session == null) {
                     session = new Writer(connectionFactory.createConnection());
@@ -170,11 +191,52 @@ public class EventPublisher implements AutoCloseable {
                     session.close();
                     session = null;
                 }
+            } finally {
+                claimedIds.forEach(id -> inFlight.remove(id, groupDone));
+                groupDone.complete(null);
             }
             group.clear();
         }
         if (session != null) {
             session.close();
+        }
+    }
+
+    /**
+     * Claims the messageIds of a group against the other writers' groups still open. The broker checks a duplicate
+     * against what is committed, so two open transactions holding the same id would both be stored. A group that
+     * meets an id another group holds lets go of its own claims (so that no two writers wait for each other), waits
+     * until that group is committed or given up, and claims again; the id is then found stored, or is its to send.
+     */
+    private Set<String> claim(List<Request> group, CompletableFuture<Void> groupDone) throws InterruptedException {
+        while (true) {
+            Set<String> ids = new HashSet<>();
+            CompletableFuture<Void> holder = null;
+            for (Request request : group) {
+                for (QueuedEvent event : request.result.accepted()) {
+                    String id = event.messageId();
+                    if (id == null || ids.contains(id)) {
+                        continue;
+                    }
+                    holder = inFlight.putIfAbsent(id, groupDone);
+                    if (holder != null) {
+                        break;
+                    }
+                    ids.add(id);
+                }
+                if (holder != null) {
+                    break;
+                }
+            }
+            if (holder == null) {
+                return ids;
+            }
+            ids.forEach(id -> inFlight.remove(id, groupDone));
+            try {
+                holder.get();
+            } catch (ExecutionException e) {
+                // completed normally always; nothing to learn here either way
+            }
         }
     }
 
@@ -222,22 +284,26 @@ public class EventPublisher implements AutoCloseable {
 
         void storeInOneTransaction(List<Request> group) throws JMSException {
             Set<String> inGroup = new HashSet<>();
+            // without a completion listener every durable send waits for the broker's answer, one after the other,
+            // even in a transaction; with one they stream, and the commit answers for all of them
+            Confirmations sent = new Confirmations(0);
             try {
                 for (Request request : group) {
                     for (RejectedEvent event : request.result.rejected()) {
                         TextMessage message = session.createTextMessage(event.json());
                         message.setStringProperty(HubHeaders.REASON, event.reason());
-                        producer.send(rejected, message);
+                        producer.send(rejected, message, sent);
                     }
                     for (QueuedEvent event : request.result.accepted()) {
                         if (event.messageId() != null && (!inGroup.add(event.messageId()) || storedBefore.test(event.messageId()))) {
                             LOG.debug("A duplicate event was not stored again (its messageId was stored before)");
                             continue;
                         }
-                        producer.send(events, queuedMessage(session, event));
+                        producer.send(events, queuedMessage(session, event), sent);
                     }
                 }
                 session.commit();
+                sent.failIfAny();
             } catch (JMSException e) {
                 if (!rolledBack(e)) {
                     rollbackQuietly();
@@ -354,6 +420,13 @@ public class EventPublisher implements AutoCloseable {
         public void onException(Message message, Exception exception) {
             failure.compareAndSet(null, exception);
             pending.countDown();
+        }
+
+        void failIfAny() throws JMSException {
+            Exception e = failure.get();
+            if (e != null) {
+                throw e instanceof JMSException j ? j : new JMSException(e.getMessage());
+            }
         }
 
         void await(long seconds) throws InterruptedException, JMSException {
