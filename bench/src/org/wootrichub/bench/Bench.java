@@ -125,10 +125,12 @@ public final class Bench {
 
     private void ingressSingle(String wootricUrl, double jms) throws Exception {
         try (HubProcess hub = hub("ingress-single", wootricUrl, Map.of()); PeakRss rss = new PeakRss(hub.pid())) {
+            ProcessCpu cpu = new ProcessCpu(hub.pid());
             Load.Result r = Load.run(hub.ingressUrl() + "/v1/track", AUTH, 32, seconds(30, 6), Long.MAX_VALUE,
                     n -> trackJson(n, "Bench Event", null));
             row("ingress-single (POST /v1/track, 32 connections)", fmt(r.perSecond()) + " req/s", ms(r.p50Millis()), ms(r.p99Millis()),
-                    rss.peakMb() + " MB", pct(r.perSecond() / jms) + " of JMS", errors(r), "ready in " + hub.startToReadyMillis() + " ms");
+                    rss.peakMb() + " MB", pct(r.perSecond() / jms) + " of JMS", errors(r),
+                    "ready in " + hub.startToReadyMillis() + " ms, " + cpuPer(cpu, r.requests()) + " CPU/req");
         }
     }
 
@@ -138,20 +140,27 @@ public final class Bench {
      */
     private void ingressBrowser(String wootricUrl, double jms) throws Exception {
         try (HubProcess hub = hub("ingress-browser", wootricUrl, Map.of()); PeakRss rss = new PeakRss(hub.pid())) {
+            ProcessCpu cpu = new ProcessCpu(hub.pid());
             Load.Result r = Load.run(n -> hub.ingressUrl() + (n % 2 == 0 ? "/v1/t" : "/v1/p"), "text/plain", null, 64,
                     seconds(30, 6), Long.MAX_VALUE, n -> n % 2 == 0 ? browserTrackJson(n) : browserPageJson(n));
             row("ingress-browser (POST /v1/t and /v1/p, text/plain, 64 connections)", fmt(r.perSecond()) + " req/s",
                     ms(r.p50Millis()), ms(r.p99Millis()), rss.peakMb() + " MB", pct(r.perSecond() / jms) + " of JMS", errors(r),
-                    "ready in " + hub.startToReadyMillis() + " ms");
+                    "ready in " + hub.startToReadyMillis() + " ms, " + cpuPer(cpu, r.requests()) + " CPU/req");
         }
+    }
+
+    /** The hub's CPU time per request or event (its deliveries of them included). */
+    private static String cpuPer(ProcessCpu cpu, long count) {
+        return String.format("%.2f ms", cpu.millis() / Math.max(1, count));
     }
 
     private void ingressBatch(String wootricUrl, double jms) throws Exception {
         try (HubProcess hub = hub("ingress-batch", wootricUrl, Map.of()); PeakRss rss = new PeakRss(hub.pid())) {
+            ProcessCpu cpu = new ProcessCpu(hub.pid());
             Load.Result r = Load.run(hub.ingressUrl() + "/v1/batch", AUTH, 8, seconds(30, 6), Long.MAX_VALUE, n -> batchJson(n, 100));
             double events = r.perSecond() * 100;
             row("ingress-batch (POST /v1/batch, 100 events, 8 connections)", fmt(events) + " ev/s", ms(r.p50Millis()), ms(r.p99Millis()),
-                    rss.peakMb() + " MB", pct(events / jms) + " of JMS", errors(r), "");
+                    rss.peakMb() + " MB", pct(events / jms) + " of JMS", errors(r), cpuPer(cpu, r.requests() * 100) + " CPU/event");
         }
     }
 
@@ -160,9 +169,11 @@ public final class Bench {
             // warm-up: every user once, so the figures below are the steady state (known users, remembered ids)
             Load.run(hub.ingressUrl() + "/v1/batch", AUTH, 4, Duration.ofSeconds(120), USERS / 100, n -> identifyBatch(n * 100, 100, 0));
             awaitQuiet(wootric);
+            ProcessCpu cpu = new ProcessCpu(hub.pid());
             for (String type : List.of("identify", "response")) {
                 wootric.resetCounters();
                 rss.reset();
+                cpu.reset();
                 long events = quick ? 4_000 : 30_000;
                 long start = System.nanoTime();
                 Load.Result r = Load.run(hub.ingressUrl() + "/v1/batch", AUTH, 4, Duration.ofSeconds(300), events / 100,
@@ -178,7 +189,8 @@ public final class Bench {
                         fmt(rate) + " ev/s", ms(wootric.latency.percentileMillis(50)), ms(wootric.latency.percentileMillis(99)),
                         rss.peakMb() + " MB", pct(rate / http) + " of HTTP",
                         String.format("%.2f calls/event", calls / (double) Math.max(1, wootric.delivered.sum())),
-                        wootric.delivered.sum() + "/" + events + " delivered, " + wootric.outOfOrder.sum() + " out of user order"
+                        wootric.delivered.sum() + "/" + events + " delivered, " + wootric.outOfOrder.sum() + " out of user order, "
+                                + cpuPer(cpu, wootric.delivered.sum()) + " CPU/event"
                                 + (r.errors() > 0 ? ", " + r.errors() + " errors" : ""));
             }
         }
