@@ -1,5 +1,6 @@
 package org.wootrichub;
 
+import io.vertx.core.VertxOptions;
 import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -111,6 +112,9 @@ public class HubConfiguration implements CamelConfiguration {
     private boolean coalesceEnabled;
     @PropertyInject("hub.http.idle-timeout")
     private String idleTimeout;
+
+    @PropertyInject("hub.http.worker-threads")
+    private int httpWorkerThreads;
     @PropertyInject("hub.http.header-timeout")
     private String headerTimeout;
     @PropertyInject("hub.http.body-timeout")
@@ -154,8 +158,10 @@ public class HubConfiguration implements CamelConfiguration {
         }, true, true);
         context.getComponent("jms", JmsComponent.class).setConnectionFactory(pool);
         // idle, header and body timeouts on the ingress and management servers, before they accept a connection
+        // each ingress request waits on a worker thread until its events are stored; the requests waiting together
+        // share a broker commit, so the pool bounds how many can (docs/benchmarks.md, ingress-single and -browser)
         new HttpServerGuards(HubSettings.parseDuration(idleTimeout), HubSettings.parseDuration(headerTimeout),
-                HubSettings.parseDuration(bodyTimeout)).install(context);
+                HubSettings.parseDuration(bodyTimeout), new VertxOptions().setWorkerPoolSize(httpWorkerThreads)).install(context);
         BrokerManagement management = new BrokerManagement(artemis);
         UserHolds holds = context.getRegistry().lookupByNameAndType("userHolds", UserHolds.class);
         HoldsFromBroker holdsFromBroker = new HoldsFromBroker(holds, management, queues.events(), holdsRestoreLimit,
