@@ -117,7 +117,7 @@ public class EventPublisher implements AutoCloseable {
         }
     }
 
-    /** Stops the writer; requests still waiting are answered as not stored. */
+    /** Stops the writers; requests still waiting are answered as not stored. */
     @Override
     public void close() {
         closed = true;
@@ -167,10 +167,23 @@ public class EventPublisher implements AutoCloseable {
                 break;
             }
             try {
+                if (session != null) {
+                    try {
+                        session.storeInOneTransaction(group);
+                    } catch (JMSException | RuntimeException e) {
+                        if (e instanceof JMSException j && rolledBack(j)) {
+                            throw e;
+                        }
+                        // a session kept from before a broker outage fails once the broker is back: the group is
+                        // tried again on a new connection before its requests are refused
+                        session.close();
+                        session = null;
+                    }
+                }
                 if (session == null) {
                     session = new Writer(connectionFactory.createConnection());
+                    session.storeInOneTransaction(group);
                 }
-                session.storeInOneTransaction(group);
                 group.forEach(Request::stored);
             } catch (JMSException e) {
                 if (!rolledBack(e)) {
