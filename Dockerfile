@@ -12,6 +12,8 @@ FROM eclipse-temurin:17-jre
 WORKDIR /app
 COPY --from=build /src/target/wootric-hub.jar /app/wootric-hub.jar
 COPY routes /app/routes
-ENV HUB_DATA_DIR=/app/data HUB_ROUTES_DIR=/app/routes
+COPY bin/wootric-hub /app/bin/wootric-hub
+ENV HUB_DATA_DIR=/app/data HUB_ROUTES_DIR=/app/routes HUB_JAR=/app/wootric-hub.jar
 EXPOSE 8080 9876
-CMD ["java", "-jar", "/app/wootric-hub.jar"]
+# the launcher holds the JVM settings (heap, collector, off-heap caps); HUB_JAVA_OPTS adds to them
+CMD ["/app/bin/wootric-hub"]

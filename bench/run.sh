@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark: builds the hub, runs every scenario against the packaged jar and a local Wootric fake, prints one
-# table. Not part of the test suite. Usage: bench/run.sh [--quick]   (HUB_JAVA_OPTS sets the hub's JVM options,
-# default -Xmx384m). See docs/benchmarks.md.
+# table. Not part of the test suite. Usage: bench/run.sh [--quick] [--only scenario,...] [--backlog-events N]
+# (the hub runs through bin/wootric-hub; HUB_JAVA_OPTS adds JVM options to its settings). See docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import org.wootrichub.it.HubProcess;
 
@@ -21,9 +22,13 @@ public final class Bench {
 
     private static final String AUTH = "Basic " + Base64.getEncoder().encodeToString("bench-key:".getBytes(StandardCharsets.UTF_8));
     private static final int USERS = 10_000;
+    /** Makes the browser events' messageIds unique to the run, as analytics.js's are. */
+    private static final long BENCH_RUN = System.currentTimeMillis();
 
     private final boolean quick;
-    private boolean onlyQuota;
+    /** The scenarios to run (--only a,b); empty: all. */
+    private Set<String> only = Set.of();
+    private long backlogEvents;
     private final Path jar;
     private final Path work;
     private final List<String> jvm;
@@ -38,12 +43,23 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
-        String jvmOptions = System.getenv().getOrDefault("HUB_JAVA_OPTS", "-Xmx384m");
+        // the hub runs with bin/wootric-hub's JVM settings; HUB_JAVA_OPTS adds to them (a profiler, another heap)
+        String jvmOptions = System.getenv().getOrDefault("HUB_JAVA_OPTS", "");
         Path work = Path.of("bench/target/run");
         Files.createDirectories(work);
         Bench bench = new Bench(quick, Path.of("target/wootric-hub.jar").toAbsolutePath(), work.toAbsolutePath(),
-                List.of(jvmOptions.trim().split("\\s+")));
-        bench.onlyQuota = List.of(args).contains("--quota");
+                jvmOptions.isBlank() ? List.of() : List.of(jvmOptions.trim().split("\\s+")));
+        List<String> arguments = List.of(args);
+        if (arguments.contains("--quota")) {
+            bench.only = Set.of("quota");
+        }
+        int onlyAt = arguments.indexOf("--only");
+        if (onlyAt >= 0 && onlyAt + 1 < args.length) {
+            bench.only = Set.of(args[onlyAt + 1].split(","));
+        }
+        int backlogAt = arguments.indexOf("--backlog-events");
+        bench.backlogEvents = backlogAt >= 0 && backlogAt + 1 < args.length ? Long.parseLong(args[backlogAt + 1])
+                : quick ? 50_000 : 1_000_000;
         bench.run();
         // the HTTP clients' selector threads would keep the JVM alive
         System.exit(0);
@@ -53,28 +69,42 @@ public final class Bench {
         return Duration.ofSeconds(quick ? quickSeconds : full);
     }
 
+    private boolean runs(String scenario) {
+        return only.isEmpty() || only.contains(scenario);
+    }
+
     private void run() throws Exception {
-        if (onlyQuota) {
+        if (runs("ingress-single") || runs("ingress-browser") || runs("ingress-batch") || runs("end-to-end")) {
+            String trackEvent = trackJson(1, "Bench Event", null);
+            double jms = Baselines.jmsPersistentSendRate(work.resolve("baseline-broker"), 32, seconds(15, 4), trackEvent);
+            row("baseline: JMS persistent sends (32 producers)", fmt(jms), "", "", "", "", "", "");
+
+            try (FakeWootric wootric = new FakeWootric(0)) {
+                wootric.preload("user-", USERS);
+                String wootricUrl = "http://127.0.0.1:" + wootric.port();
+                double http = Baselines.httpFormRate(wootricUrl, 16, seconds(15, 4));
+                row("baseline: HTTP form requests to the fake (16 clients)", fmt(http), "", "", "", "", "", "");
+
+                if (runs("ingress-single")) {
+                    ingressSingle(wootricUrl, jms);
+                }
+                if (runs("ingress-browser")) {
+                    ingressBrowser(wootricUrl, jms);
+                }
+                if (runs("ingress-batch")) {
+                    ingressBatch(wootricUrl, jms);
+                }
+                if (runs("end-to-end")) {
+                    endToEnd(wootric, wootricUrl, http);
+                }
+            }
+        }
+        if (runs("backlog")) {
+            backlog();
+        }
+        if (runs("quota")) {
             quota();
-            print();
-            return;
         }
-        String trackEvent = trackJson(1, "Bench Event", null);
-        double jms = Baselines.jmsPersistentSendRate(work.resolve("baseline-broker"), 32, seconds(15, 4), trackEvent);
-        row("baseline: JMS persistent sends (32 producers)", fmt(jms), "", "", "", "", "", "");
-
-        try (FakeWootric wootric = new FakeWootric(0)) {
-            wootric.preload("user-", USERS);
-            String wootricUrl = "http://127.0.0.1:" + wootric.port();
-            double http = Baselines.httpFormRate(wootricUrl, 16, seconds(15, 4));
-            row("baseline: HTTP form requests to the fake (16 clients)", fmt(http), "", "", "", "", "", "");
-
-            ingressSingle(wootricUrl, jms);
-            ingressBatch(wootricUrl, jms);
-            endToEnd(wootric, wootricUrl, http);
-        }
-        backlog();
-        quota();
         print();
     }
 
@@ -90,24 +120,47 @@ public final class Bench {
                 "WOOTRIC_CLIENT_SECRET", "bench-secret", "WOOTRIC_RATE_LIMIT_PER_MINUTE", "0", "WOOTRIC_MAX_CONCURRENT_CALLS", "0",
                 "WOOTRIC_COALESCE_ENABLED", "false"));
         env.putAll(extraEnv);
-        return HubProcess.create(jar, jvm, data, wootricUrl, env, log).start();
+        return HubProcess.create(jar, jvm, data, wootricUrl, env, log).viaLauncher(Path.of("bin/wootric-hub")).start();
     }
 
     private void ingressSingle(String wootricUrl, double jms) throws Exception {
         try (HubProcess hub = hub("ingress-single", wootricUrl, Map.of()); PeakRss rss = new PeakRss(hub.pid())) {
+            ProcessCpu cpu = new ProcessCpu(hub.pid());
             Load.Result r = Load.run(hub.ingressUrl() + "/v1/track", AUTH, 32, seconds(30, 6), Long.MAX_VALUE,
                     n -> trackJson(n, "Bench Event", null));
             row("ingress-single (POST /v1/track, 32 connections)", fmt(r.perSecond()) + " req/s", ms(r.p50Millis()), ms(r.p99Millis()),
-                    rss.peakMb() + " MB", pct(r.perSecond() / jms) + " of JMS", errors(r), "ready in " + hub.startToReadyMillis() + " ms");
+                    rss.peakMb() + " MB", pct(r.perSecond() / jms) + " of JMS", errors(r),
+                    "ready in " + hub.startToReadyMillis() + " ms, " + cpuPer(cpu, r.requests()) + " CPU/req");
         }
+    }
+
+    /**
+     * What analytics.js in a web page sends: one event per request on the short paths, {@code Content-Type: text/plain}
+     * (a simple request, no CORS preflight) and the write key in the body instead of an Authorization header.
+     */
+    private void ingressBrowser(String wootricUrl, double jms) throws Exception {
+        try (HubProcess hub = hub("ingress-browser", wootricUrl, Map.of()); PeakRss rss = new PeakRss(hub.pid())) {
+            ProcessCpu cpu = new ProcessCpu(hub.pid());
+            Load.Result r = Load.run(n -> hub.ingressUrl() + (n % 2 == 0 ? "/v1/t" : "/v1/p"), "text/plain", null, 64,
+                    seconds(30, 6), Long.MAX_VALUE, n -> n % 2 == 0 ? browserTrackJson(n) : browserPageJson(n));
+            row("ingress-browser (POST /v1/t and /v1/p, text/plain, 64 connections)", fmt(r.perSecond()) + " req/s",
+                    ms(r.p50Millis()), ms(r.p99Millis()), rss.peakMb() + " MB", pct(r.perSecond() / jms) + " of JMS", errors(r),
+                    "ready in " + hub.startToReadyMillis() + " ms, " + cpuPer(cpu, r.requests()) + " CPU/req");
+        }
+    }
+
+    /** The hub's CPU time per request or event (its deliveries of them included). */
+    private static String cpuPer(ProcessCpu cpu, long count) {
+        return String.format("%.2f ms", cpu.millis() / Math.max(1, count));
     }
 
     private void ingressBatch(String wootricUrl, double jms) throws Exception {
         try (HubProcess hub = hub("ingress-batch", wootricUrl, Map.of()); PeakRss rss = new PeakRss(hub.pid())) {
+            ProcessCpu cpu = new ProcessCpu(hub.pid());
             Load.Result r = Load.run(hub.ingressUrl() + "/v1/batch", AUTH, 8, seconds(30, 6), Long.MAX_VALUE, n -> batchJson(n, 100));
             double events = r.perSecond() * 100;
             row("ingress-batch (POST /v1/batch, 100 events, 8 connections)", fmt(events) + " ev/s", ms(r.p50Millis()), ms(r.p99Millis()),
-                    rss.peakMb() + " MB", pct(events / jms) + " of JMS", errors(r), "");
+                    rss.peakMb() + " MB", pct(events / jms) + " of JMS", errors(r), cpuPer(cpu, r.requests() * 100) + " CPU/event");
         }
     }
 
@@ -116,9 +169,11 @@ public final class Bench {
             // warm-up: every user once, so the figures below are the steady state (known users, remembered ids)
             Load.run(hub.ingressUrl() + "/v1/batch", AUTH, 4, Duration.ofSeconds(120), USERS / 100, n -> identifyBatch(n * 100, 100, 0));
             awaitQuiet(wootric);
+            ProcessCpu cpu = new ProcessCpu(hub.pid());
             for (String type : List.of("identify", "response")) {
                 wootric.resetCounters();
                 rss.reset();
+                cpu.reset();
                 long events = quick ? 4_000 : 30_000;
                 long start = System.nanoTime();
                 Load.Result r = Load.run(hub.ingressUrl() + "/v1/batch", AUTH, 4, Duration.ofSeconds(300), events / 100,
@@ -134,7 +189,9 @@ public final class Bench {
                         fmt(rate) + " ev/s", ms(wootric.latency.percentileMillis(50)), ms(wootric.latency.percentileMillis(99)),
                         rss.peakMb() + " MB", pct(rate / http) + " of HTTP",
                         String.format("%.2f calls/event", calls / (double) Math.max(1, wootric.delivered.sum())),
-                        wootric.delivered.sum() + "/" + events + " delivered" + (r.errors() > 0 ? ", " + r.errors() + " errors" : ""));
+                        wootric.delivered.sum() + "/" + events + " delivered, " + wootric.outOfOrder.sum() + " out of user order, "
+                                + cpuPer(cpu, wootric.delivered.sum()) + " CPU/event"
+                                + (r.errors() > 0 ? ", " + r.errors() + " errors" : ""));
             }
         }
     }
@@ -142,7 +199,7 @@ public final class Bench {
     private void backlog() throws Exception {
         int port = HubProcess.freePort();
         String wootricUrl = "http://127.0.0.1:" + port;
-        long events = quick ? 50_000 : 1_000_000;
+        long events = backlogEvents;
         // Wootric is unreachable while the backlog is queued; the hub parks what it tries.
         try (HubProcess hub = hub("backlog", wootricUrl, Map.of("WOOTRIC_RETRY_INITIAL_DELAY_MS", "1000"));
                 PeakRss rss = new PeakRss(hub.pid())) {
@@ -207,6 +264,24 @@ public final class Bench {
         return "{\"type\":\"track\",\"userId\":\"user-" + (n % USERS) + "\",\"event\":\"" + event + "\","
                 + "\"properties\":{\"plan\":\"pro\",\"seats\":3" + (text == null ? "" : ",\"score\":9,\"text\":\"" + text + "\"") + "},"
                 + "\"context\":{\"library\":{\"name\":\"bench\"}}}";
+    }
+
+    private static String browserTrackJson(long n) {
+        return "{\"type\":\"track\",\"event\":\"Button Clicked\",\"userId\":\"user-" + (n % USERS) + "\","
+                + "\"anonymousId\":\"anon-" + (n % USERS) + "\",\"properties\":{\"button\":\"signup\"},"
+                + "\"context\":{\"library\":{\"name\":\"analytics.js\",\"version\":\"next-1.70.0\"},"
+                + "\"page\":{\"path\":\"/pricing\",\"url\":\"https://example.com/pricing\"},\"userAgent\":\"Mozilla/5.0\"},"
+                + "\"messageId\":\"ajs-next-" + n + "-" + BENCH_RUN + "\",\"writeKey\":\"bench-key\","
+                + "\"sentAt\":\"" + java.time.Instant.now() + "\"}";
+    }
+
+    private static String browserPageJson(long n) {
+        return "{\"type\":\"page\",\"name\":\"Pricing\",\"userId\":\"user-" + (n % USERS) + "\","
+                + "\"anonymousId\":\"anon-" + (n % USERS) + "\",\"properties\":{\"path\":\"/pricing\","
+                + "\"url\":\"https://example.com/pricing\",\"title\":\"Pricing\"},"
+                + "\"context\":{\"library\":{\"name\":\"analytics.js\",\"version\":\"next-1.70.0\"},\"userAgent\":\"Mozilla/5.0\"},"
+                + "\"messageId\":\"ajs-next-" + n + "-" + BENCH_RUN + "\",\"writeKey\":\"bench-key\","
+                + "\"sentAt\":\"" + java.time.Instant.now() + "\"}";
     }
 
     private static String batchJson(long n, int size) {

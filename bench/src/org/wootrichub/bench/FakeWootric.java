@@ -33,6 +33,10 @@ final class FakeWootric implements AutoCloseable {
     /** When each API call came (nanoTime), for the budget check; null when not recorded. */
     volatile java.util.Queue<Long> callTimes;
     final LongAdder declines = new LongAdder();
+    /** Per end user, the bench timestamp of the last event delivered: an older one after it is out of order. */
+    private final Map<String, Long> lastSentAt = new ConcurrentHashMap<>();
+    /** Events that reached Wootric before an event of the same user that was sent before them. */
+    final LongAdder outOfOrder = new LongAdder();
 
     FakeWootric(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
@@ -54,6 +58,8 @@ final class FakeWootric implements AutoCloseable {
 
     void resetCounters() {
         calls.clear();
+        lastSentAt.clear();
+        outOfOrder.reset();
         delivered.reset();
         latency.reset();
     }
@@ -98,14 +104,14 @@ final class FakeWootric implements AutoCloseable {
             if (externalId != null) {
                 byExternalId.put(externalId, id);
             }
-            done(form.get("properties[bench_t]"));
+            done(null, form.get("properties[bench_t]"));
             reply(exchange, 201, "{\"id\":" + id + "}");
             return;
         }
         if (method.equals("PUT") && parts.length == 4) {
             count("update");
             onProperties.accept(parts[3], properties(form, "properties["));
-            done(form.get("properties[bench_t]"));
+            done(parts[3], form.get("properties[bench_t]"));
             reply(exchange, 200, "{\"id\":" + parts[3] + "}");
             return;
         }
@@ -116,15 +122,28 @@ final class FakeWootric implements AutoCloseable {
         if (parts.length > 4) {
             onProperties.accept(parts[3], properties(form, "end_user[properties]["));
         }
-        done(form.get("text"));
+        done(parts.length > 4 ? parts[3] : null, form.get("text"));
         reply(exchange, 201, "{\"id\":1}");
     }
 
-    private void done(String sentAtNanos) {
+    /**
+     * @param endUserId the end user the call is about, or null (a create): the bench gives each user's events
+     *        increasing timestamps, so a timestamp older than the user's last delivered one is an order violation
+     */
+    private void done(String endUserId, String sentAtNanos) {
         if (sentAtNanos != null) {
             try {
-                latency.record(System.nanoTime() - Long.parseLong(sentAtNanos));
+                long sentAt = Long.parseLong(sentAtNanos);
+                latency.record(System.nanoTime() - sentAt);
                 delivered.increment();
+                if (endUserId != null) {
+                    lastSentAt.compute(endUserId, (id, last) -> {
+                        if (last != null && sentAt < last) {
+                            outOfOrder.increment();
+                        }
+                        return last == null ? sentAt : Math.max(last, sentAt);
+                    });
+                }
             } catch (NumberFormatException e) {
                 // not a bench event
             }

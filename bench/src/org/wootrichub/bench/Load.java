@@ -31,6 +31,15 @@ final class Load {
      */
     static Result run(String url, String writeKeyAuth, int concurrency, Duration duration, long maxRequests, IntFunction<String> body)
             throws Exception {
+        return run(n -> url, "application/json", writeKeyAuth, concurrency, duration, maxRequests, body);
+    }
+
+    /**
+     * @param url request number → URL
+     * @param writeKeyAuth the Authorization header, or null for none (a browser sends its write key in the body)
+     */
+    static Result run(IntFunction<String> url, String contentType, String writeKeyAuth, int concurrency, Duration duration,
+            long maxRequests, IntFunction<String> body) throws Exception {
         ExecutorService clientThreads = Executors.newFixedThreadPool(4);
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads).build();
         Histogram latency = new Histogram();
@@ -48,11 +57,14 @@ final class Load {
                     if (n >= maxRequests) {
                         break;
                     }
-                    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                            .header("Content-Type", "application/json")
-                            .header("Authorization", writeKeyAuth)
+                    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url.apply((int) n)))
+                            .header("Content-Type", contentType)
                             .timeout(Duration.ofSeconds(60))
-                            .POST(HttpRequest.BodyPublishers.ofString(body.apply((int) n))).build();
+                            .POST(HttpRequest.BodyPublishers.ofString(body.apply((int) n)));
+                    if (writeKeyAuth != null) {
+                        builder.header("Authorization", writeKeyAuth);
+                    }
+                    HttpRequest request = builder.build();
                     long t0 = System.nanoTime();
                     try {
                         HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());

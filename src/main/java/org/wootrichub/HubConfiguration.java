@@ -1,5 +1,6 @@
 package org.wootrichub;
 
+import io.vertx.core.VertxOptions;
 import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -114,6 +115,9 @@ public class HubConfiguration implements CamelConfiguration {
     private String coalesceSweep;
     @PropertyInject("hub.http.idle-timeout")
     private String idleTimeout;
+
+    @PropertyInject("hub.http.worker-threads")
+    private int httpWorkerThreads;
     @PropertyInject("hub.http.header-timeout")
     private String headerTimeout;
     @PropertyInject("hub.http.body-timeout")
@@ -132,6 +136,8 @@ public class HubConfiguration implements CamelConfiguration {
     /** The broker's own connection factory (unpooled), for management requests. */
     private ActiveMQConnectionFactory artemis;
     private JmsPoolConnectionFactory pool;
+    /** The embedded broker, or null with an external one. */
+    private volatile EmbeddedBroker embeddedBroker;
 
     /**
      * What must happen in this order, before the first route starts: the broker, JMS on it, the HTTP servers' guards,
@@ -142,17 +148,23 @@ public class HubConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         QueueNames queues = context.getRegistry().lookupByNameAndType("hubQueues", QueueNames.class);
         startEmbeddedBroker(context, queues);
+        EventPublisher publisher = context.getRegistry().lookupByNameAndType("eventPublisher", EventPublisher.class);
         // added after the broker, so stopped before it
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
+                if (publisher != null) {
+                    publisher.close();
+                }
                 pool.stop();
             }
         }, true, true);
         context.getComponent("jms", JmsComponent.class).setConnectionFactory(pool);
         // idle, header and body timeouts on the ingress and management servers, before they accept a connection
+        // each ingress request waits on a worker thread until its events are stored; the requests waiting together
+        // share a broker commit, so the pool bounds how many can (docs/benchmarks.md, ingress-single and -browser)
         new HttpServerGuards(HubSettings.parseDuration(idleTimeout), HubSettings.parseDuration(headerTimeout),
-                HubSettings.parseDuration(bodyTimeout)).install(context);
+                HubSettings.parseDuration(bodyTimeout), new VertxOptions().setWorkerPoolSize(httpWorkerThreads)).install(context);
         BrokerManagement management = new BrokerManagement(artemis);
         UserHolds holds = context.getRegistry().lookupByNameAndType("userHolds", UserHolds.class);
         HoldsFromBroker holdsFromBroker = new HoldsFromBroker(holds, management, queues.events(), holdsRestoreLimit,
@@ -239,7 +251,11 @@ public class HubConfiguration implements CamelConfiguration {
     @BindToRegistry
     public EventPublisher eventPublisher(@BeanInject("hubConnectionFactory") ConnectionFactory connectionFactory,
             @BeanInject("hubQueues") QueueNames queues, @BeanInject("hubMetrics") HubMetrics metrics) {
-        return new EventPublisher(connectionFactory, queues, metrics);
+        // with the embedded broker, a duplicate is found in its duplicate-id cache before it is sent
+        return new EventPublisher(connectionFactory, queues, metrics, id -> {
+            EmbeddedBroker broker = embeddedBroker;
+            return broker != null && broker.storedOnEventsQueue(id);
+        });
     }
 
     // --- mapping
@@ -475,6 +491,7 @@ public class HubConfiguration implements CamelConfiguration {
             EmbeddedBroker broker = new EmbeddedBroker(Path.of(dataDir.trim()), queues, duplicateIdCacheSize, embeddedTcpPort,
                     outcomesMax);
             broker.start();
+            embeddedBroker = broker;
             // added before the pool's stop service, so stopped after it
             context.addService(broker, true, true);
         }

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
@@ -32,7 +33,7 @@ public class EmbeddedBroker extends ServiceSupport {
     private final int tcpPort;
     private final long outcomesMax;
     private final AtomicLong duplicates = new AtomicLong();
-    private EmbeddedActiveMQ server;
+    private volatile EmbeddedActiveMQ server;
 
     /**
      * @param tcpPort a port for an extra TCP acceptor on 127.0.0.1 (tools, benchmarks), or 0 for none
@@ -92,6 +93,25 @@ public class EmbeddedBroker extends ServiceSupport {
     /** Events the broker dropped as duplicates (same messageId within the duplicate-detection window) since start. */
     public long duplicates() {
         return duplicates.get();
+    }
+
+    /**
+     * Whether the events queue has stored an event with this duplicate id (within the duplicate-detection window):
+     * the publisher asks before it sends, because in a transaction a duplicate would roll back the events sent with
+     * it. A duplicate found here is counted with the broker's own.
+     */
+    public boolean storedOnEventsQueue(String duplicateId) {
+        EmbeddedActiveMQ running = server;
+        if (running == null) {
+            return false;
+        }
+        boolean stored = running.getActiveMQServer().getPostOffice().getDuplicateIDCache(SimpleString.of(queues.events()))
+                .contains(SimpleString.of(duplicateId).getData());
+        if (stored) {
+            LOG.debug("A duplicate event was not stored again (its messageId was stored before); {} since start",
+                    duplicates.incrementAndGet());
+        }
+        return stored;
     }
 
     /**

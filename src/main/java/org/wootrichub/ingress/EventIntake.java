@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.wootrichub.broker.IntakeResult;
 import org.wootrichub.broker.QueuedEvent;
 import org.wootrichub.broker.RejectedEvent;
@@ -60,24 +65,84 @@ public final class EventIntake {
         List<RejectedEvent> rejected = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             JsonNode node = withoutWriteKey(events.get(i));
-            String original = SegmentJson.write(node);
-            String reason = reasonFor(node, original, pathType);
+            if (!(node instanceof ObjectNode event)) {
+                rejected.add(new RejectedEvent(i, "not_an_object", SegmentJson.write(node)));
+                continue;
+            }
+            // one serialisation per accepted event: the event as sent is written only when it is rejected
+            AsSent asSent = AsSent.of(event);
+            String reason = reasonFor(event, pathType);
             if (reason != null) {
+                String original = SegmentJson.write(asSent.restore(event));
+                if (!reason.equals("type_mismatch") && utf8Length(original) > limits.maxEventBytes()) {
+                    reason = "event_too_large";
+                }
                 rejected.add(new RejectedEvent(i, reason, original));
                 continue;
             }
-            ObjectNode event = (ObjectNode) node;
             EventNormaliser.normalise(event, batch, receivedAt, clientIp);
             String normalised = SegmentJson.write(event);
-            if (utf8Length(normalised) > limits.maxEventBytes()) {
+            if (utf8Length(normalised) > limits.maxEventBytes() || asSent.mayBeLarger(event)) {
                 // the batch's context and integrations are merged in by now: the limit holds for what is stored
-                rejected.add(new RejectedEvent(i, "event_too_large", original));
-                continue;
+                String original = SegmentJson.write(asSent.restore(event));
+                if (utf8Length(normalised) > limits.maxEventBytes() || utf8Length(original) > limits.maxEventBytes()) {
+                    rejected.add(new RejectedEvent(i, "event_too_large", original));
+                    continue;
+                }
             }
             accepted.add(new QueuedEvent(normalised, SegmentJson.text(event, "messageId"),
                     SegmentJson.userKey(event), SegmentJson.text(event, "type")));
         }
         return new IntakeResult(accepted, rejected, single);
+    }
+
+    /**
+     * The event as it was sent, kept cheaply while it is judged and normalised: they only add fields (at the top, and
+     * inside an object context or integrations) and replace top-level values (type from the path, timestamp), so the
+     * top-level values and the names in those two objects are enough to give it back when it is rejected.
+     */
+    private record AsSent(Map<String, JsonNode> fields, Map<String, Set<String>> nestedNames) {
+
+        private static final List<String> NESTED = List.of("context", "integrations");
+
+        static AsSent of(ObjectNode event) {
+            Map<String, JsonNode> fields = new LinkedHashMap<>();
+            event.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue()));
+            Map<String, Set<String>> nested = new HashMap<>(2);
+            for (String name : NESTED) {
+                if (event.get(name) instanceof ObjectNode object) {
+                    Set<String> names = new HashSet<>();
+                    object.fieldNames().forEachRemaining(names::add);
+                    nested.put(name, names);
+                }
+            }
+            return new AsSent(fields, nested);
+        }
+
+        /** The one way the event as sent can be larger than normalised: a long timestamp replaced by a shorter one. */
+        boolean mayBeLarger(ObjectNode normalised) {
+            JsonNode before = fields.get("timestamp");
+            JsonNode after = normalised.get("timestamp");
+            return before != null && before != after && before.toString().length() > (after == null ? 0 : after.toString().length());
+        }
+
+        ObjectNode restore(ObjectNode normalised) {
+            ObjectNode event = normalised.objectNode();
+            fields.forEach((name, value) -> {
+                Set<String> names = nestedNames.get(name);
+                if (names != null && value instanceof ObjectNode object) {
+                    ObjectNode own = event.putObject(name);
+                    object.fields().forEachRemaining(e -> {
+                        if (names.contains(e.getKey())) {
+                            own.set(e.getKey(), e.getValue());
+                        }
+                    });
+                } else {
+                    event.set(name, value);
+                }
+            });
+            return event;
+        }
     }
 
     /**
@@ -104,8 +169,9 @@ public final class EventIntake {
         return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    private String reasonFor(JsonNode node, String serialised, String pathType) {
-        if (pathType != null && node instanceof ObjectNode event) {
+    /** Why the event cannot be queued, its size aside (checked on what is written), or null. */
+    private String reasonFor(ObjectNode event, String pathType) {
+        if (pathType != null) {
             String type = SegmentJson.text(event, "type");
             if (type == null) {
                 event.put("type", pathType);
@@ -113,6 +179,6 @@ public final class EventIntake {
                 return "type_mismatch";
             }
         }
-        return validator.rejectionReason(node, utf8Length(serialised));
+        return validator.rejectionReason(event, 0);
     }
 }

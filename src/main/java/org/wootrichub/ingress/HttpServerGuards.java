@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
@@ -57,8 +58,13 @@ public final class HttpServerGuards {
     private final long bodyNanos;
     private final long tickMillis;
     private final List<Vertx> instances = new ArrayList<>();
+    private final VertxOptions options;
 
-    public HttpServerGuards(Duration idle, Duration header, Duration body) {
+    /**
+     * @param options of the Vert.x instance made for each server (its worker pool runs the routes of its requests)
+     */
+    public HttpServerGuards(Duration idle, Duration header, Duration body, VertxOptions options) {
+        this.options = options;
         this.idleNanos = idle.toNanos();
         this.headerNanos = header.toNanos();
         this.bodyNanos = body.toNanos();
@@ -69,7 +75,7 @@ public final class HttpServerGuards {
     /** Call while configuring the context: Camel has made its HTTP servers, not yet started them. */
     public void install(CamelContext context) throws Exception {
         for (VertxPlatformHttpServer server : context.hasServices(VertxPlatformHttpServer.class)) {
-            Vertx vertx = Vertx.vertx();
+            Vertx vertx = Vertx.vertx(new VertxOptions(options));
             instances.add(vertx);
             server.setVertx(guarded(vertx));
         }

@@ -281,6 +281,34 @@ class EventIntakeTest {
                 assertThat(q.json().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(32 * 1024));
     }
 
+    @Test
+    @DisplayName("an event over 32 KB as sent is rejected even when normalising it would make it smaller (an unreadable timestamp)")
+    void eventTooLargeAsSentIsRejectedThoughNormalisedItFits() {
+        // an unreadable timestamp is replaced by receivedAt: the stored event would be small, the one sent is not
+        String sent = "{\"type\":\"identify\",\"userId\":\"u1\",\"timestamp\":\"%s\"}".formatted("9".repeat(33 * 1024));
+        IntakeResult result = intake.read(json("{\"batch\":[" + sent + ",{\"type\":\"identify\",\"userId\":\"u2\"}]}"),
+                EventIntake.Shape.BATCH, null, RECEIVED, IP);
+
+        assertThat(result.rejected()).extracting(RejectedEvent::index, RejectedEvent::reason).containsExactly(tuple(0, "event_too_large"));
+        assertThat(json(result.rejected().get(0).json())).as("stored as it was sent").isEqualTo(json(sent));
+        assertThat(result.accepted()).extracting(QueuedEvent::userKey).containsExactly("u2");
+    }
+
+    @Test
+    @DisplayName("an event rejected after the path set its type, or after normalisation, is stored exactly as it was sent")
+    void rejectedEventsAreStoredAsSent() {
+        String noEvent = "{\"userId\":\"u1\",\"context\":{\"locale\":\"fr\"},\"properties\":{\"a\":1}}";
+        IntakeResult single = intake.read(json(noEvent), EventIntake.Shape.SINGLE, "track", RECEIVED, IP);
+        assertThat(single.rejected()).extracting(RejectedEvent::reason).containsExactly("missing_event");
+        assertThat(single.rejected().get(0).json()).isEqualTo(noEvent);
+
+        String merged = "{\"type\":\"identify\",\"userId\":\"u2\",\"context\":{\"locale\":\"fr\"},\"timestamp\":\"2024-05-01T11:59:00Z\"}";
+        IntakeResult batch = intake.read(json("{\"sentAt\":\"2024-05-01T11:59:30Z\",\"context\":{\"note\":\"%s\"},\"batch\":[%s]}"
+                .formatted("c".repeat(33 * 1024), merged)), EventIntake.Shape.BATCH, null, RECEIVED, IP);
+        assertThat(batch.rejected()).extracting(RejectedEvent::reason).containsExactly("event_too_large");
+        assertThat(batch.rejected().get(0).json()).isEqualTo(merged);
+    }
+
     // ---------------------------------------------------------------- normalisation through intake
 
     @Test

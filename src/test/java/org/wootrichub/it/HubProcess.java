@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 public final class HubProcess implements AutoCloseable {
 
     private final Path jar;
+    /** bin/wootric-hub, or null to run {@code java -jar} with {@link #jvmOptions} alone. */
+    private Path launcher;
     private final List<String> jvmOptions;
     private final Map<String, String> env;
     private final Path log;
@@ -90,18 +92,36 @@ public final class HubProcess implements AutoCloseable {
         return new HubProcess(jar, jvmOptions, env, log, http, management, broker);
     }
 
+    /**
+     * Starts the hub through the launcher (bin/wootric-hub) instead of {@code java -jar}: with the launcher's JVM
+     * settings, the JVM options given at creation added after them (HUB_JAVA_OPTS), and this JVM's Java.
+     */
+    public HubProcess viaLauncher(Path launcher) {
+        this.launcher = launcher.toAbsolutePath();
+        return this;
+    }
+
     /** Starts the process and waits until its health check answers UP; the process is killed if this JVM exits first. */
     public HubProcess start() throws IOException, InterruptedException {
         Files.createDirectories(log.toAbsolutePath().getParent());
         List<String> command = new ArrayList<>();
-        command.add(javaBin());
-        command.addAll(jvmOptions);
-        command.add("-jar");
-        command.add(jar.toString());
+        if (launcher == null) {
+            command.add(javaBin());
+            command.addAll(jvmOptions);
+            command.add("-jar");
+            command.add(jar.toString());
+        } else {
+            command.add(launcher.toString());
+        }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
+        if (launcher != null) {
+            builder.environment().put("HUB_JAR", jar.toString());
+            builder.environment().put("HUB_JAVA_OPTS", String.join(" ", jvmOptions));
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        }
         long start = System.nanoTime();
         process = builder.start();
         killOnExit = new Thread(process::destroyForcibly);

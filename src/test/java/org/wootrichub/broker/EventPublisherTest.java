@@ -1,0 +1,145 @@
+package org.wootrichub.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Predicate;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wootrichub.it.HubDefaults;
+import org.apache.logging.log4j.Level;
+import org.wootrichub.observe.CapturedLogs;
+import org.wootrichub.observe.HubMetrics;
+
+/**
+ * The publisher against a real embedded broker: requests stored together in one transaction, each caller answered
+ * only once its own events are on the queue, and a duplicate messageId dropped without the events stored with it.
+ */
+class EventPublisherTest {
+
+    @TempDir
+    Path data;
+
+    private EmbeddedBroker broker;
+    private ActiveMQConnectionFactory factory;
+    private EventPublisher publisher;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = new EmbeddedBroker(data, HubDefaults.queues(), 1000, 0, 100);
+        broker.start();
+        factory = new ActiveMQConnectionFactory(EmbeddedBroker.VM_URL);
+        factory.setConfirmationWindowSize(256 * 1024);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (publisher != null) {
+            publisher.close();
+        }
+        factory.close();
+        broker.stop();
+    }
+
+    private EventPublisher publisher(Predicate<String> storedBefore) {
+        publisher = new EventPublisher(factory, HubDefaults.queues(), new HubMetrics(() -> meters), storedBefore);
+        return publisher;
+    }
+
+    private static IntakeResult request(String... messageIds) {
+        List<QueuedEvent> events = new ArrayList<>();
+        for (String id : messageIds) {
+            events.add(new QueuedEvent("{\"messageId\":\"" + id + "\"}", id, "user-" + id, "track"));
+        }
+        return new IntakeResult(events, List.of(), messageIds.length == 1);
+    }
+
+    /** The duplicate ids of the events on the events queue, in queue order. */
+    private List<String> queued() throws Exception {
+        try (Connection connection = factory.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                QueueBrowser browser = session.createBrowser(session.createQueue(HubDefaults.queues().events()))) {
+            connection.start();
+            List<String> ids = new ArrayList<>();
+            for (Message m : Collections.list((java.util.Enumeration<Message>) browser.getEnumeration())) {
+                ids.add(m.getStringProperty(HubHeaders.DUPLICATE_ID));
+            }
+            return ids;
+        }
+    }
+
+    @Test
+    void aDuplicateOfAStoredEventIsDroppedAndTheEventsWithItAreStored() throws Exception {
+        EventPublisher publisher = publisher(broker::storedOnEventsQueue);
+        try (CapturedLogs logs = new CapturedLogs(Level.DEBUG, "org.wootrichub")) {
+            publisher.publish(request("m1", "m2"));
+            publisher.publish(request("m2", "m3", "m3", "m4"));
+
+            assertThat(queued()).containsExactly("m1", "m2", "m3", "m4");
+            assertThat(broker.duplicates()).isEqualTo(1);
+            assertThat(logs.messages()).as("stored in one transaction each").noneSatisfy(m -> assertThat(m).contains("rolled back"));
+        }
+    }
+
+    @Test
+    void aDuplicateTheCheckCannotSeeRollsTheGroupBackAndItsEventsAreStoredOneByOne() throws Exception {
+        // as with an external broker: nothing is known of what was stored before
+        EventPublisher publisher = publisher(id -> false);
+        try (CapturedLogs logs = new CapturedLogs(Level.DEBUG, "org.wootrichub")) {
+            publisher.publish(request("m1", "m2"));
+            publisher.publish(request("m2", "m3"));
+            publisher.publish(request("m4"));
+
+            assertThat(queued()).containsExactly("m1", "m2", "m3", "m4");
+            assertThat(logs.messages()).anySatisfy(m -> assertThat(m).contains("rolled back").doesNotContain("user-m2"));
+        }
+    }
+
+    @Test
+    void concurrentRequestsAreEachAnsweredOnlyOnceTheirOwnEventsAreStored() throws Exception {
+        EventPublisher publisher = publisher(broker::storedOnEventsQueue);
+        int requests = 400;
+        ExecutorService callers = Executors.newFixedThreadPool(32);
+        try (Connection connection = factory.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            List<Future<Boolean>> answers = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                String id = "c" + i;
+                // every tenth request repeats the one before: a client retrying after a lost reply
+                String duplicate = i % 10 == 9 ? "c" + (i - 1) : null;
+                answers.add(callers.submit(() -> {
+                    publisher.publish(duplicate == null ? request(id) : request(id, duplicate));
+                    synchronized (session) {
+                        try (QueueBrowser browser = session.createBrowser(session.createQueue(HubDefaults.queues().events()),
+                                HubHeaders.USER_KEY + " = 'user-" + id + "'")) {
+                            return browser.getEnumeration().hasMoreElements();
+                        }
+                    }
+                }));
+            }
+            for (Future<Boolean> answer : answers) {
+                assertThat(answer.get()).as("the request's event is on the queue when it is answered").isTrue();
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        List<String> ids = queued();
+        assertThat(ids).hasSize(requests).doesNotHaveDuplicates();
+    }
+}
