@@ -5,11 +5,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.broker.BrokerManagement;
@@ -21,7 +17,7 @@ import org.wootrichub.broker.ParkedEvents;
  * the message groups of an instance that died with users held. Their parked events are on the broker; their holds
  * were only in the dead instance's memory.
  */
-public class HoldsFromBroker extends ServiceSupport {
+public class HoldsFromBroker extends PeriodicService {
 
     private static final Logger LOG = LoggerFactory.getLogger(HoldsFromBroker.class);
 
@@ -37,13 +33,13 @@ public class HoldsFromBroker extends ServiceSupport {
     private final long limit;
     private final Duration every;
     private final LongSupplier clock;
-    private ScheduledExecutorService timer;
 
     /**
      * @param limit at most this many parked events are read (listing more would take more memory than the hub has)
      * @param every how often the holds are refreshed; zero turns the refresh off
      */
     public HoldsFromBroker(UserHolds holds, BrokerManagement broker, String queue, long limit, Duration every, LongSupplier clock) {
+        super("hub-holds-refresh", every);
         this.holds = holds;
         this.broker = broker;
         this.queue = queue;
@@ -109,22 +105,7 @@ public class HoldsFromBroker extends ServiceSupport {
     }
 
     @Override
-    protected void doStart() {
-        if (every.isZero() || every.isNegative()) {
-            return;
-        }
-        timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "hub-holds-refresh");
-            thread.setDaemon(true);
-            return thread;
-        });
-        timer.scheduleWithFixedDelay(this::refresh, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    protected void doStop() {
-        if (timer != null) {
-            timer.shutdownNow();
-        }
+    protected void runPeriodically() {
+        refresh();
     }
 }

@@ -7,12 +7,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>A change still there at the next sweep belongs to a live owner that waits for the budget: it is woken again
  * only after {@link #WAKE_AGAIN_AFTER_PERIODS} periods, in case that owner died since (a live owner ignores it).
  */
-public class PendingSweep extends ServiceSupport {
+public class PendingSweep extends PeriodicService {
 
     private static final Logger LOG = LoggerFactory.getLogger(PendingSweep.class);
 
@@ -50,13 +46,13 @@ public class PendingSweep extends ServiceSupport {
     private final LongSupplier clock;
     /** When each change (by id) was last woken by this instance. */
     private final Map<String, Long> woken = new HashMap<>();
-    private ScheduledExecutorService timer;
 
     /**
      * @param every how often the pending queue is swept, and how quiet a change must be to be woken: a newer one
      *              may still be on its way to the instance that merged it; zero turns the sweep off
      */
     public PendingSweep(PendingChanges pending, Supplier<List<PendingChange>> stored, Waker waker, Duration every, LongSupplier clock) {
+        super("hub-pending-sweep", every);
         this.pending = pending;
         this.stored = stored;
         this.waker = waker;
@@ -98,31 +94,7 @@ public class PendingSweep extends ServiceSupport {
     }
 
     @Override
-    protected void doStart() {
-        if (every.isZero() || every.isNegative()) {
-            return;
-        }
-        timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "hub-pending-sweep");
-            thread.setDaemon(true);
-            return thread;
-        });
-        timer.scheduleWithFixedDelay(this::sweepQuietly, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void sweepQuietly() {
-        try {
-            sweep();
-        } catch (RuntimeException e) {
-            // the next sweep tries again
-            LOG.warn("Could not sweep the pending changes ({})", e.getMessage());
-        }
-    }
-
-    @Override
-    protected void doStop() {
-        if (timer != null) {
-            timer.shutdownNow();
-        }
+    protected void runPeriodically() {
+        sweep();
     }
 }

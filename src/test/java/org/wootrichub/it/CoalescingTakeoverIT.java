@@ -79,7 +79,10 @@ class CoalescingTakeoverIT {
     private static Map<String, String> environment(StandaloneArtemis broker) {
         Map<String, String> env = new HashMap<>(broker.hubEnvironment());
         // changes stay pending long enough to kill a hub and start it again before any is sent
-        env.putAll(Map.of("WOOTRIC_COALESCE_ENABLED", "true", "WOOTRIC_COALESCE_QUIET", "15s", "WOOTRIC_COALESCE_SWEEP", "2s"));
+        env.putAll(Map.of("WOOTRIC_COALESCE_ENABLED", "true", "WOOTRIC_COALESCE_QUIET", "15s", "WOOTRIC_COALESCE_SWEEP", "2s",
+                // the broker gives new message groups to the consumers in turn, in the order they came: with two per
+                // hub, both hubs get users (with 16 each, 12 users all went to the first hub's consumers)
+                "HUB_DISPATCH_CONSUMERS", "2"));
         return env;
     }
 
