@@ -88,10 +88,8 @@ public class Coalescer {
             return;
         }
         try {
-            PendingChange change = PendingChange.fromJson(body);
-            if (!pending.has(change.userKey())) {
-                pending.restore(change);
-            }
+            // a change this instance holds already stays: restore only fills a user without one
+            pending.restore(PendingChange.fromJson(body));
         } catch (IllegalArgumentException e) {
             // not worth a dead letter: the change itself stays on the pending queue, and the next sweep wakes it again
             LOG.warn("A pending-change wake-up could not be read ({}); ignored", e.getMessage());

@@ -88,8 +88,7 @@ public class HoldsFromBroker extends PeriodicService {
             if (merged > 0 || ended > 0) {
                 LOG.info("Holds refreshed from the broker: {} parked events new to this instance, {} holds ended", merged, ended);
             }
-        } catch (Exception | LinkageError e) {
-            // caught, not thrown: a scheduled task that throws is never run again
+        } catch (Exception e) {
             LOG.warn("Could not read the parked events to refresh user holds ({})", e.toString());
         }
     }
