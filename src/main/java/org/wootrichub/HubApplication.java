@@ -18,7 +18,9 @@ public final class HubApplication {
         // which would make every bean twice
         main.configure().addConfiguration(new HubConfiguration());
         main.configure().withRoutesIncludePattern(routesIncludePattern(routesDir()));
-        main.run(args);
+        // the process ends with Camel: a start that failed, or camel.main.durationMaxSeconds, would otherwise leave it
+        // waiting on the broker's and HTTP server's threads (the launcher's class-archive training relies on this)
+        System.exit(main.run(args));
     }
 
     /** HUB_ROUTES_DIR, or the system property hub.routes-dir, else "routes" in the working directory. */

@@ -1,0 +1,44 @@
+package org.wootrichub.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/wootric-hub, as the README runs it: it starts the jar with the class archive that `mvn package` wrote beside it
+ * (AppCDS), so the classes of Camel, Artemis and Vert.x are mapped from the archive instead of loaded from the jar.
+ */
+class LauncherIT {
+
+    private static final Path LAUNCHER = Path.of("bin", "wootric-hub");
+
+    @TempDir
+    Path data;
+
+    @Test
+    void theHubStartsWithTheClassArchiveThePackageWrote() throws Exception {
+        Path jar = new File(System.getProperty("hub.jar", "target/wootric-hub.jar")).getAbsoluteFile().toPath();
+        Path archive = jar.resolveSibling("wootric-hub.jsa");
+        assertThat(archive).as("mvn package writes the class archive beside the jar").exists();
+
+        Path classLog = Path.of("target", "it-logs", "launcher-classes.log").toAbsolutePath();
+        Files.createDirectories(classLog.getParent());
+        Files.deleteIfExists(classLog);
+        try (HubProcess hub = HubProcess.create(jar, List.of("-Xlog:class+load=info:file=" + classLog), data, "http://127.0.0.1:1",
+                Map.of("HUB_WRITE_KEYS", "test-key", "WOOTRIC_CLIENT_ID", "client-id", "WOOTRIC_CLIENT_SECRET", "client-secret-value"),
+                Path.of("target", "it-logs", "launcher.log")).viaLauncher(LAUNCHER).start()) {
+            String classes = Files.readString(classLog);
+            assertThat(classes).as("the hub's, Camel's, Artemis's and Vert.x's classes come from the archive")
+                    .contains("org.wootrichub.HubApplication source: shared objects file (top)",
+                            "org.apache.camel.main.Main source: shared objects file (top)",
+                            "org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl source: shared objects file (top)",
+                            "io.vertx.core.impl.VertxImpl source: shared objects file (top)");
+        }
+    }
+}
