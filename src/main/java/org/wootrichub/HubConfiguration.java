@@ -43,6 +43,7 @@ import org.wootrichub.delivery.PendingFlusher;
 import org.wootrichub.delivery.PendingStore;
 import org.wootrichub.delivery.PendingSweep;
 import org.wootrichub.delivery.PlanExecutor;
+import org.wootrichub.delivery.QuickRetries;
 import org.wootrichub.delivery.UserHolds;
 import org.wootrichub.ingress.HttpIngress;
 import org.wootrichub.ingress.HttpServerGuards;
@@ -349,17 +350,22 @@ public class HubConfiguration implements CamelConfiguration {
     /**
      * The plan executor on the Wootric API client, which calls Wootric through the routes of deliver-wootric, in the
      * survey lane (what the dispatch route delivers goes first), each request recorded for the outcome log; with
-     * wootric.dry-run, on a transport that only records them.
+     * wootric.dry-run, on a transport that only records them. A transient failure is retried here, in process
+     * (wootric.retry.in-process-attempts, .initial-delay-ms, .in-process-max-delay-ms), before delivery-errors parks it.
      */
     @BindToRegistry
     public DeliveryStep deliveryStep(CamelContext context, @BeanInject("wootricEndpoints") WootricEndpoints endpoints,
             @BeanInject("wootricCredentials") WootricCredentials credentials, @BeanInject("endUserCache") EndUserCache cache,
             @BeanInject("hubMetrics") HubMetrics metrics, @BeanInject("wootricRateLimiter") RateLimiter limiter,
-            @BeanInject("pendingChanges") PendingChanges pending, @PropertyInject("wootric.dry-run") boolean dryRun) {
+            @BeanInject("pendingChanges") PendingChanges pending, @PropertyInject("wootric.dry-run") boolean dryRun,
+            @PropertyInject("wootric.retry.in-process-attempts") int quickRetries,
+            @PropertyInject("wootric.retry.initial-delay-ms") long initialDelayMillis,
+            @PropertyInject("wootric.retry.in-process-max-delay-ms") long maxDelayMillis) {
         metrics.bind(cache);
         metrics.bind(limiter);
         metrics.bind(pending);
-        return new DeliveryStep(planExecutor(context, endpoints, credentials, cache, metrics, BudgetLane.SURVEY, dryRun));
+        return new DeliveryStep(planExecutor(context, endpoints, credentials, cache, metrics, BudgetLane.SURVEY, dryRun),
+                new QuickRetries(quickRetries, initialDelayMillis, maxDelayMillis));
     }
 
     private static PlanExecutor planExecutor(CamelContext context, WootricEndpoints endpoints, WootricCredentials credentials,

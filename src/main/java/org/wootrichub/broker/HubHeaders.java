@@ -93,7 +93,7 @@ public final class HubHeaders {
     public static final String WOOTRIC_PLAN = "wootricPlan";
     /** Attempts of this delivery, the quick retries included. */
     public static final String DELIVERY_ATTEMPTS = "hubDeliveryAttempts";
-    /** The latest failure of this delivery: Camel keeps the first one of a redelivery sequence as the caught one. */
+    /** The failure of this delivery's last attempt (DeliveryStep), unwrapped: what the error handlers judge. */
     public static final String LATEST_FAILURE = "hubLatestFailure";
     /** The queue a failed event goes to next: the events queue (parked) or the dead-letter queue. */
     public static final String NEXT_QUEUE = "hubNextQueue";

@@ -4,15 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Channel;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.Navigate;
 import org.apache.camel.component.jms.JmsConstants;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.processor.errorhandler.RedeliveryErrorHandler;
+import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.test.main.junit5.ReplaceInRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +30,7 @@ import org.wootrichub.broker.BrokerUnavailable;
 import org.wootrichub.broker.HubHeaders;
 import org.wootrichub.delivery.DeliveryStep;
 import org.wootrichub.delivery.PlanExecutor;
+import org.wootrichub.delivery.QuickRetries;
 import org.wootrichub.mapping.WootricPlan;
 import org.wootrichub.wootric.PermanentFailure;
 import org.wootrichub.wootric.TransientFailure;
@@ -27,7 +38,9 @@ import org.wootrichub.wootric.TransientFailure;
 /**
  * The delivery-errors route configuration, driven through the real dispatch route (from direct:dispatch, every JMS
  * endpoint a mock, see {@link RouteTestSupport}), with a Wootric delivery step that throws the failure each test
- * chooses. wootric.retry.in-process-attempts is 2 and wootric.retry.max-age 1 minute here.
+ * chooses, and retries as the hub's does (wootric.retry.in-process-attempts is 2 here, wootric.retry.max-age 1
+ * minute). Each event's message counts its copies: the dispatch route's error handler must not copy the exchange
+ * before each step, as Camel's does when a clause may redeliver (most of a consumer's CPU went there).
  */
 class DeliveryErrorsRouteTest extends RouteTestSupport {
 
@@ -46,6 +59,9 @@ class DeliveryErrorsRouteTest extends RouteTestSupport {
     /** What the Wootric delivery throws in the current test, and the plans it was asked to deliver. */
     private volatile RuntimeException failure;
     private final List<WootricPlan> attempts = new CopyOnWriteArrayList<>();
+    /** Copies of the current event's message made by the error handler so far, and how many there were at each attempt. */
+    private final AtomicInteger copies = new AtomicInteger();
+    private final List<Integer> copiesAtAttempts = new CopyOnWriteArrayList<>();
 
     @ReplaceInRegistry
     DeliveryStep deliveryStep() {
@@ -53,15 +69,43 @@ class DeliveryErrorsRouteTest extends RouteTestSupport {
             @Override
             public PlanExecutor.Result execute(WootricPlan plan) {
                 attempts.add(plan);
+                copiesAtAttempts.add(copies.get());
                 throw failure;
             }
-        });
+        }, new QuickRetries(QUICK_RETRIES, QUICK_RETRY_DELAY_MS, QUICK_RETRY_MAX_DELAY_MS));
+    }
+
+    /**
+     * A message that counts the copies the error handler makes of it (and of its copies): an exchange's copy copies its
+     * message. Other copies (a bean expression copies the exchange it is given) are not counted.
+     */
+    private static final class CopyCountingMessage extends DefaultMessage {
+
+        private final AtomicInteger copies;
+
+        CopyCountingMessage(CamelContext context, AtomicInteger copies) {
+            super(context);
+            this.copies = copies;
+        }
+
+        @Override
+        public DefaultMessage newInstance() {
+            String copiedBy = StackWalker.getInstance().walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
+                    .filter(name -> !name.startsWith(CopyCountingMessage.class.getName()) && !name.startsWith("org.apache.camel.support."))
+                    .findFirst().orElse(""));
+            if (copiedBy.startsWith("org.apache.camel.processor.errorhandler.")) {
+                copies.incrementAndGet();
+            }
+            return new CopyCountingMessage(getCamelContext(), copies);
+        }
     }
 
     @BeforeEach
     void reset() {
         MockEndpoint.resetMocks(producer.getCamelContext());
         attempts.clear();
+        copies.set(0);
+        copiesAtAttempts.clear();
     }
 
     /** A normalised identify event as the publisher queues it; each test uses its own user, so holds do not meet. */
@@ -74,6 +118,7 @@ class DeliveryErrorsRouteTest extends RouteTestSupport {
                 HubHeaders.DUPLICATE_ID, "msg-" + user));
         headers.putAll(extraHeaders);
         return producer.send("direct:dispatch", exchange -> {
+            exchange.setIn(new CopyCountingMessage(exchange.getContext(), copies));
             exchange.getMessage().setBody(IDENTIFY.formatted(user, user));
             exchange.getMessage().setHeaders(headers);
         });
@@ -134,6 +179,48 @@ class DeliveryErrorsRouteTest extends RouteTestSupport {
         assertThat(parked.getHeader(HubHeaders.DUPLICATE_ID, String.class)).startsWith("msg-trans-1#park-");
         assertThat(Instant.parse(parked.getHeader(HubHeaders.FIRST_FAILURE_AT, String.class)).toEpochMilli())
                 .isGreaterThanOrEqualTo(before);
+    }
+
+    @Test
+    void theQuickRetriesCopyNoExchange() throws Exception {
+        failure = new TransientFailure("wootric_unavailable", "Wootric answered 503", 503, "down", "PUT /v1/end_users/7", null);
+        parkOrDeadLetter.expectedMessageCount(1);
+
+        dispatch("copies-1", Map.of());
+
+        MockEndpoint.assertIsSatisfied(producer.getCamelContext());
+        assertThat(attempts).hasSize(1 + QUICK_RETRIES);
+        // with Camel's redelivery on, the error handler had copied the message 11 times before the first attempt
+        assertThat(copiesAtAttempts).as("the error handler's copies of the message at each attempt").containsExactly(0, 0, 0);
+    }
+
+    @Test
+    void theDispatchRoutesErrorHandlersDoNotRedeliver() throws Exception {
+        List<RedeliveryErrorHandler> handlers = new ArrayList<>();
+        errorHandlers(producer.getCamelContext().getRoute("dispatch").navigate(), Collections.newSetFromMap(new IdentityHashMap<>()),
+                handlers);
+
+        assertThat(handlers).as("the error handlers of the dispatch route's steps").isNotEmpty();
+        for (RedeliveryErrorHandler handler : handlers) {
+            assertThat(handler.determineIfRedeliveryIsEnabled()).as("redelivery (a defensive copy before each step)").isFalse();
+        }
+    }
+
+    private static void errorHandlers(Object processor, Set<Object> seen, List<RedeliveryErrorHandler> found) {
+        if (processor == null || !seen.add(processor)) {
+            return;
+        }
+        if (processor instanceof Channel channel) {
+            if (channel.getErrorHandler() instanceof RedeliveryErrorHandler handler) {
+                found.add(handler);
+            }
+            errorHandlers(channel.getNextProcessor(), seen, found);
+        }
+        if (processor instanceof Navigate<?> navigate && navigate.hasNext()) {
+            for (Object next : navigate.next()) {
+                errorHandlers(next, seen, found);
+            }
+        }
     }
 
     @Test

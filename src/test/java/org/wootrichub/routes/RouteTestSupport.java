@@ -27,9 +27,9 @@ import org.wootrichub.broker.EventPublisher;
             "hub.write-keys=other-key," + RouteTestSupport.WRITE_KEY,
             "hub.ingress.retry-after-seconds=7",
             // quick in-process retries; a max age of a minute (4 hours by default)
-            "wootric.retry.in-process-attempts=2",
-            "wootric.retry.initial-delay-ms=1",
-            "wootric.retry.in-process-max-delay-ms=5",
+            "wootric.retry.in-process-attempts=" + RouteTestSupport.QUICK_RETRIES,
+            "wootric.retry.initial-delay-ms=" + RouteTestSupport.QUICK_RETRY_DELAY_MS,
+            "wootric.retry.in-process-max-delay-ms=" + RouteTestSupport.QUICK_RETRY_MAX_DELAY_MS,
             "wootric.retry.max-age=1m",
             // every event delivered as it comes (the coalescing route test turns it on)
             "wootric.coalesce.enabled=false"
@@ -39,6 +39,9 @@ import org.wootrichub.broker.EventPublisher;
 abstract class RouteTestSupport {
 
     static final String WRITE_KEY = "route-test-key";
+    static final int QUICK_RETRIES = 2;
+    static final int QUICK_RETRY_DELAY_MS = 1;
+    static final int QUICK_RETRY_MAX_DELAY_MS = 5;
 
     final RecordingPublisher publisher = new RecordingPublisher();
 
