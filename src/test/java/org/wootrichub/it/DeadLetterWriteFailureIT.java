@@ -53,8 +53,7 @@ class DeadLetterWriteFailureIT {
         int eventsEnd = config.indexOf("</address-setting>", events);
         String eventsBlock = config.substring(events, eventsEnd)
                 .replace("<dead-letter-address>wootric.dlq</dead-letter-address>", "<dead-letter-address>hub.dla</dead-letter-address>")
-                .replace("<max-delivery-attempts>50</max-delivery-attempts>", "<max-delivery-attempts>3</max-delivery-attempts>")
-                .replace("<redelivery-delay>1000</redelivery-delay>", "<redelivery-delay>100</redelivery-delay>");
+                .replace("<max-delivery-attempts>50</max-delivery-attempts>", "<max-delivery-attempts>3</max-delivery-attempts>");
         config = config.substring(0, events) + eventsBlock + config.substring(eventsEnd);
         int dlq = config.indexOf("<address-setting match=\"wootric.dlq\">");
         int dlqEnd = config.indexOf("</address-setting>", dlq);
