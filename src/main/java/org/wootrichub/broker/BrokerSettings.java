@@ -35,6 +35,18 @@ public final class BrokerSettings {
                 .setRedeliveryDelay(1000);
     }
 
+    /**
+     * The pending queue never pages. Artemis keeps a last-value queue's one-message-per-key only for messages in
+     * memory: once an address pages, a user's newer change lands beside the older ones instead of replacing them, and
+     * a consumer selecting one user's message cannot reach the page files behind the other users' messages (both seen
+     * in PendingQueuePagingTest). So it has no bound of its own (it holds one message per user with pending changes,
+     * as the hub's memory does), and when the broker's global memory is full its writers wait (BLOCK) until flushes
+     * free room, rather than page.
+     */
+    public static AddressSettings forPendingQueue() {
+        return forHubQueue().setMaxSizeBytes(-1L).setAddressFullMessagePolicy(AddressFullMessagePolicy.BLOCK);
+    }
+
     private static AddressSettings common() {
         // A backlog pages to disk instead of filling the heap.
         return new AddressSettings()

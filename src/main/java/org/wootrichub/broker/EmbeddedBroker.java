@@ -75,10 +75,10 @@ public class EmbeddedBroker extends ServiceSupport {
             config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + tcpPort);
         }
         config.addAddressSetting(queues.events(), BrokerSettings.forEventsQueue(queues));
-        for (String name : new String[] {queues.rejected(), queues.deadLetters(), queues.pending(), BrokerSettings.FINAL_DEAD_LETTER_ADDRESS,
-            QueueNames.OUTCOMES}) {
+        for (String name : new String[] {queues.rejected(), queues.deadLetters(), BrokerSettings.FINAL_DEAD_LETTER_ADDRESS, QueueNames.OUTCOMES}) {
             config.addAddressSetting(name, BrokerSettings.forHubQueue());
         }
+        config.addAddressSetting(queues.pending(), BrokerSettings.forPendingQueue());
         for (String name : new String[] {queues.events(), queues.rejected(), queues.deadLetters(), BrokerSettings.FINAL_DEAD_LETTER_ADDRESS}) {
             config.addQueueConfiguration(QueueConfiguration.of(name).setAddress(name)
                     .setRoutingType(RoutingType.ANYCAST).setDurable(true));

@@ -19,23 +19,22 @@ import java.util.stream.Stream;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wootrichub.it.HubDefaults;
 
 /**
  * The pending queue keeps one message per user (a last-value queue on the user key; README, "Where the pending state
- * lives, and why").
- * Artemis documents last-value queues and paging as an uneasy pair, and the pending address pages like any other
- * once it holds more than its in-memory bound: a user's newer pending change must still replace the older one, for
- * the hub's readers (a browser by user key, and a consumer by user key and change id) as when nothing pages.
+ * lives, and why"), however many users have pending changes. Artemis replaces a last value only in memory, and a
+ * consumer with a selector cannot reach page files behind messages it does not select, so the pending address must
+ * never page (BrokerSettings.forPendingQueue): a user's newer pending change replaces the older one, for the hub's
+ * readers (a browser by user key, and a consumer by user key and change id), past the bound where other addresses page.
  */
 class PendingQueuePagingTest {
 
     /**
-     * Bodies large enough that a few hundred users' pending changes pass the address's 32 MB in memory (two bytes a
-     * character in the broker), and small enough not to be large messages (100 KiB), which are stored apart.
+     * Bodies large enough that a few hundred users' pending changes pass the 32 MB the other addresses keep in memory
+     * (two bytes a character in the broker), and small enough not to be large messages (100 KiB), which are stored apart.
      */
     private static final int FILLER_CHARS = 40 * 1024;
     private static final int FILLER_USERS = 600;
@@ -60,16 +59,15 @@ class PendingQueuePagingTest {
         broker.stop();
     }
 
-    // fails today (issue 9): once the address pages, the browser sees change-a, change-b and change-c; the hub's
-    // readers must then take a user's newest change and remove the older ones with it (see the issue's note)
-    @Disabled("known defect, issue 9: Artemis does not replace a last value on a paging address")
+    // with the 32 MB bound of the other hub addresses, the address paged here: the browser then saw change-a,
+    // change-b and change-c, and a consumer selecting user-1 received nothing in 5 s (its messages were in page files)
     @Test
-    void aUsersNewerPendingChangeReplacesTheOlderWhileTheAddressPages() throws Exception {
+    void aUsersNewerPendingChangeReplacesTheOlderPastTheOtherAddressesBound() throws Exception {
         String filler = "x".repeat(FILLER_CHARS);
         for (int i = 0; i < FILLER_USERS; i++) {
             send("filler-" + i, "filler-change-" + i, filler, false);
         }
-        assertThat(pageFileBytes()).as("the pending address pages").isPositive();
+        assertThat(pageFileBytes()).as("the pending address never pages").isZero();
 
         // as the hub writes them: each in the transaction of the event that changed it
         send("user-1", "change-a", "{\"n\":1}", true);
@@ -121,7 +119,11 @@ class PendingQueuePagingTest {
     }
 
     private long pageFileBytes() throws IOException {
-        try (Stream<Path> files = Files.walk(data.resolve("broker").resolve("paging"))) {
+        Path paging = data.resolve("broker").resolve("paging");
+        if (!Files.exists(paging)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(paging)) {
             return files.filter(f -> f.toString().endsWith(".page")).mapToLong(f -> f.toFile().length()).sum();
         }
     }
