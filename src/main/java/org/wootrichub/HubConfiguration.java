@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import org.wootrichub.admin.AdminApi;
 import org.wootrichub.admin.DeadLetters;
 import org.wootrichub.admin.OutcomeLog;
+import org.wootrichub.admin.OutcomeWriter;
 import org.wootrichub.admin.Overview;
 import org.wootrichub.admin.Preview;
 import org.wootrichub.broker.BacklogGauges;
@@ -134,6 +135,9 @@ public class HubConfiguration implements CamelConfiguration {
     /** How long an external broker keeps the consumers of a hub that stopped answering its pings. */
     private static final long CONNECTION_TTL_MILLIS = 10_000;
 
+    /** Outcome-log records that may wait for the broker (a few seconds of delivery at full speed); more are dropped. */
+    private static final int OUTCOMES_WAITING_MAX = 10_000;
+
     /** The broker's own connection factory (unpooled), for management requests. */
     private ActiveMQConnectionFactory artemis;
     private JmsPoolConnectionFactory pool;
@@ -175,6 +179,10 @@ public class HubConfiguration implements CamelConfiguration {
         // started here: a service added while camel-main configures the context is not started with it
         holdsFromBroker.start();
         context.addService(holdsFromBroker, true, true);
+        OutcomeWriter outcomeWriter = context.getRegistry().lookupByNameAndType("outcomeWriter", OutcomeWriter.class);
+        outcomeWriter.start();
+        // added after the pool's stop service, so stopped (and what waits written) before it, after the routes
+        context.addService(outcomeWriter, true, true);
         if (coalesceEnabled) {
             wakePendingChanges(context, queues);
             // added after the pool's stop service, so stopped before it
@@ -182,6 +190,7 @@ public class HubConfiguration implements CamelConfiguration {
         }
         HubMetrics metrics = context.getRegistry().lookupByNameAndType("hubMetrics", HubMetrics.class);
         metrics.bind(holds);
+        metrics.bind(outcomeWriter);
         metrics.bind(new BacklogGauges(management, queues, BACKLOG_REFRESH_MILLIS, System::currentTimeMillis));
         IngressFront front = new IngressFront(corsOrigins, maxBodySize, metrics);
         context.addStartupListener(new ExtendedStartupListener() {
@@ -445,6 +454,11 @@ public class HubConfiguration implements CamelConfiguration {
     public OutcomeLog outcomeLog(@BeanInject("hubConnectionFactory") ConnectionFactory connectionFactory,
             @BeanInject("hubQueues") QueueNames queues) {
         return new OutcomeLog(connectionFactory, queues, Clock.systemUTC());
+    }
+
+    @BindToRegistry
+    public OutcomeWriter outcomeWriter(@BeanInject("hubConnectionFactory") ConnectionFactory connectionFactory) {
+        return new OutcomeWriter(connectionFactory, OUTCOMES_WAITING_MAX);
     }
 
     /** The preview: the dispatch route's transformers and a plan executor that sends nothing (live lookups aside). */
