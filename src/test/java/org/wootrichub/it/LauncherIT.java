@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,29 @@ class LauncherIT {
                             "org.apache.camel.main.Main source: shared objects file (top)",
                             "org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl source: shared objects file (top)",
                             "io.vertx.core.impl.VertxImpl source: shared objects file (top)");
+        }
+    }
+
+    @Test
+    void withoutARoutesFolderTheHubRunsTheRoutesPackagedInTheJar() throws Exception {
+        Path jar = new File(System.getProperty("hub.jar", "target/wootric-hub.jar")).getAbsoluteFile().toPath();
+        Path noRoutes = Files.createDirectories(data.resolve("no-routes"));
+        Path log = Path.of("target", "it-logs", "launcher-packaged-routes.log");
+        Files.deleteIfExists(log);
+        long routes = 0;
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".camel.yaml")).toList()) {
+                routes += Files.readAllLines(file).stream().filter(line -> line.startsWith("- route:")).count();
+            }
+        }
+        try (HubProcess hub = HubProcess.create(jar, List.of(), data.resolve("hub"), "http://127.0.0.1:1",
+                Map.of("HUB_WRITE_KEYS", "test-key", "WOOTRIC_CLIENT_ID", "client-id", "WOOTRIC_CLIENT_SECRET", "client-secret-value",
+                        "HUB_ROUTES_DIR", noRoutes.toString()),
+                log).viaLauncher(LAUNCHER).start()) {
+            // ready means the ingress answers too (HubProcess): the routes came from the jar
+            String output = Files.readString(log);
+            assertThat(output).contains("Started dispatch (jms://queue:segment.events)", "Started ingress-http (platform-http:///v1)");
+            assertThat(output).as("every packaged route started").contains("Routes startup (total:" + routes + " started:" + routes + ")");
         }
     }
 }
