@@ -103,7 +103,8 @@ public class OutcomeWriter extends ServiceSupport implements Runnable, MeterBind
     @Override
     public void run() {
         List<Outcome> batch = new ArrayList<>(BATCH);
-        while (running || !waiting.isEmpty()) {
+        // once stopping, what waits (a batch being retried included) is still written
+        while (running || !batch.isEmpty() || !waiting.isEmpty()) {
             try {
                 if (batch.isEmpty()) {
                     Outcome first = waiting.poll(100, TimeUnit.MILLISECONDS);

@@ -97,21 +97,36 @@ class OutcomeWriterTest {
 
     @Test
     void aBatchTheBrokerRefusedIsWrittenAgainInOrder() throws Exception {
-        AtomicInteger refusals = new AtomicInteger(2);
-        ConnectionFactory failingTwice = (ConnectionFactory) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {ConnectionFactory.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("createConnection") && refusals.getAndDecrement() > 0) {
-                        throw new JMSException("broker unavailable");
-                    }
-                    return method.invoke(factory, args);
-                });
-        writer = new OutcomeWriter(failingTwice, 10_000);
+        writer = new OutcomeWriter(refusingFirst(new AtomicInteger(2)), 10_000);
         IntStream.range(0, 10).forEach(i -> writer.write(record(i)));
         writer.start();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> browse().size() == 10);
         assertThat(browse()).extracting(m -> m.getStringProperty(HubHeaders.MESSAGE_ID))
                 .containsExactlyElementsOf(IntStream.range(0, 10).mapToObj(i -> "msg-" + i).toList());
+    }
+
+    @Test
+    void aBatchBeingTriedAgainWhenTheWriterStopsIsStillWritten() throws Exception {
+        AtomicInteger refusals = new AtomicInteger(1);
+        writer = new OutcomeWriter(refusingFirst(refusals), 10_000);
+        IntStream.range(0, 10).forEach(i -> writer.write(record(i)));
+        writer.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> refusals.get() <= 0);
+
+        writer.stop();
+
+        assertThat(browse()).hasSize(10);
+    }
+
+    private ConnectionFactory refusingFirst(AtomicInteger refusals) {
+        return (ConnectionFactory) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ConnectionFactory.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("createConnection") && refusals.getAndDecrement() > 0) {
+                        throw new JMSException("broker unavailable");
+                    }
+                    return method.invoke(factory, args);
+                });
     }
 
     /** The finished exchange as OutcomeLog.prepare leaves it: the record as body, the two headers searched by. */
