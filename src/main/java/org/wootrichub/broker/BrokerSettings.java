@@ -13,6 +13,17 @@ public final class BrokerSettings {
     /** Last-resort address for what the broker itself gives up on (rollbacks past max attempts on the DLQ). */
     public static final String FINAL_DEAD_LETTER_ADDRESS = "hub.dla";
 
+    /** What the events queue keeps in memory before it pages: the head of a backlog, which the consumers read. */
+    public static final long EVENTS_IN_MEMORY_BYTES = 32L * 1024 * 1024;
+    /**
+     * What each other paging queue of the hub (rejected events, dead letters, the final dead-letter address, the
+     * outcome log) keeps in memory: they are browsed or rarely consumed, and what they keep is taken from the pending
+     * queue's share of the broker's memory (see {@link #forPendingQueue}).
+     */
+    public static final long HUB_QUEUE_IN_MEMORY_BYTES = 8L * 1024 * 1024;
+    /** The paging queues: the events queue and these four. */
+    public static final int PAGING_HUB_QUEUES = 4;
+
     private BrokerSettings() {
     }
 
@@ -24,13 +35,13 @@ public final class BrokerSettings {
      * those events pass it (ReplicatedBrokerFaultIT saw a user's events delivered out of order after a failover).
      */
     public static AddressSettings forEventsQueue(QueueNames queues) {
-        return common().setDeadLetterAddress(SimpleString.of(queues.deadLetters()))
+        return common(EVENTS_IN_MEMORY_BYTES).setDeadLetterAddress(SimpleString.of(queues.deadLetters()))
                 .setMaxDeliveryAttempts(50)
                 .setRedeliveryDelay(0);
     }
 
     public static AddressSettings forHubQueue() {
-        return common().setDeadLetterAddress(SimpleString.of(FINAL_DEAD_LETTER_ADDRESS))
+        return common(HUB_QUEUE_IN_MEMORY_BYTES).setDeadLetterAddress(SimpleString.of(FINAL_DEAD_LETTER_ADDRESS))
                 .setMaxDeliveryAttempts(50)
                 .setRedeliveryDelay(1000);
     }
@@ -40,17 +51,20 @@ public final class BrokerSettings {
      * memory: once an address pages, a user's newer change lands beside the older ones instead of replacing them, and
      * a consumer selecting one user's message cannot reach the page files behind the other users' messages (both seen
      * in PendingQueuePagingTest). So it has no bound of its own (it holds one message per user with pending changes,
-     * as the hub's memory does), and when the broker's global memory is full its writers wait (BLOCK) until flushes
-     * free room, rather than page.
+     * as the hub's memory does) and takes what the paging queues leave of the broker's global memory (half the heap):
+     * they keep at most 32 + 4 x 8 = 64 MB together, so 64 MB or more is the pending queue's under bin/wootric-hub's
+     * 256 MB heap. Only when pending changes themselves fill it do their writers wait (BLOCK), and the flushes that
+     * send them free it; were the other queues able to fill the global memory, the dispatch consumers would wait on a
+     * pending write for good while the backlog holding that memory waited for them.
      */
     public static AddressSettings forPendingQueue() {
         return forHubQueue().setMaxSizeBytes(-1L).setAddressFullMessagePolicy(AddressFullMessagePolicy.BLOCK);
     }
 
-    private static AddressSettings common() {
+    private static AddressSettings common(long inMemoryBytes) {
         // A backlog pages to disk instead of filling the heap.
         return new AddressSettings()
-                .setMaxSizeBytes(32L * 1024 * 1024)
+                .setMaxSizeBytes(inMemoryBytes)
                 .setPageSizeBytes(4 * 1024 * 1024)
                 .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
                 .setAutoCreateDeadLetterResources(false)

@@ -33,7 +33,7 @@ import org.wootrichub.it.HubDefaults;
 class PendingQueuePagingTest {
 
     /**
-     * Bodies large enough that a few hundred users' pending changes pass the 32 MB the other addresses keep in memory
+     * Bodies large enough that a few hundred users' pending changes pass the 32 MB the events queue keeps in memory
      * (two bytes a character in the broker), and small enough not to be large messages (100 KiB), which are stored apart.
      */
     private static final int FILLER_CHARS = 40 * 1024;
@@ -59,7 +59,7 @@ class PendingQueuePagingTest {
         broker.stop();
     }
 
-    // with the 32 MB bound of the other hub addresses, the address paged here: the browser then saw change-a,
+    // with the 32 MB bound it had (as the events queue has), the address paged here: the browser then saw change-a,
     // change-b and change-c, and a consumer selecting user-1 received nothing in 5 s (its messages were in page files)
     @Test
     void aUsersNewerPendingChangeReplacesTheOlderPastTheOtherAddressesBound() throws Exception {

@@ -58,7 +58,7 @@ class DeadLetterWriteFailureIT {
         int dlq = config.indexOf("<address-setting match=\"wootric.dlq\">");
         int dlqEnd = config.indexOf("</address-setting>", dlq);
         String dlqBlock = config.substring(dlq, dlqEnd)
-                .replace("<max-size-bytes>33554432</max-size-bytes>", "<max-size-bytes>1</max-size-bytes>")
+                .replace("<max-size-bytes>8388608</max-size-bytes>", "<max-size-bytes>1</max-size-bytes>")
                 .replace("<address-full-policy>PAGE</address-full-policy>", "<address-full-policy>FAIL</address-full-policy>");
         return config.substring(0, dlq) + dlqBlock + config.substring(dlqEnd);
     }
