@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.stream.Stream;
 import org.apache.camel.main.Main;
+import org.slf4j.LoggerFactory;
 
 /** Starts the hub: the route files of the routes folder (or those packaged in the jar), with the hub's beans. */
 public final class HubApplication {
@@ -25,7 +26,9 @@ public final class HubApplication {
         // an instance, not the class: camel-main 4.18 post-processes a configuration class twice (once as it makes it),
         // which would make every bean twice
         main.configure().addConfiguration(new HubConfiguration());
-        main.configure().withRoutesIncludePattern(routesIncludePattern(routesDir()));
+        String routes = routesIncludePattern(routesDir());
+        LoggerFactory.getLogger(HubApplication.class).info("Route files: {}", routes);
+        main.configure().withRoutesIncludePattern(routes);
         // the process ends with Camel: a start that failed, or camel.main.durationMaxSeconds, would otherwise leave it
         // waiting on the broker's and HTTP server's threads (the launcher's class-archive training relies on this)
         System.exit(main.run(args));

@@ -52,6 +52,7 @@ public class OutcomeWriter extends ServiceSupport implements Runnable, MeterBind
     private final BlockingQueue<Outcome> waiting;
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean running;
+    private volatile boolean stopped;
     private Thread thread;
     private Connection connection;
     private Session session;
@@ -68,7 +69,11 @@ public class OutcomeWriter extends ServiceSupport implements Runnable, MeterBind
         var message = exchange.getMessage();
         Outcome outcome = new Outcome(message.getHeader(HubHeaders.MESSAGE_ID, String.class),
                 message.getHeader(HubHeaders.USER_KEY, String.class), message.getBody(String.class));
-        if (!waiting.offer(outcome) && dropped.getAndIncrement() % 1_000 == 0) {
+        if (stopped) {
+            // an exchange still running after the shutdown timeout: nothing writes records any more
+            dropped.incrementAndGet();
+            LOG.warn("An outcome record came after the outcome writer stopped; not written");
+        } else if (!waiting.offer(outcome) && dropped.getAndIncrement() % 1_000 == 0) {
             LOG.warn("The outcome log cannot keep up with the broker: {} records wait; newer ones are dropped ({} so far)",
                     waiting.size(), dropped.get());
         }
@@ -94,8 +99,10 @@ public class OutcomeWriter extends ServiceSupport implements Runnable, MeterBind
         if (thread != null) {
             thread.join(10_000);
         }
+        stopped = true;
         if (!waiting.isEmpty()) {
             LOG.warn("{} outcome records were not written before the stop", waiting.size());
+            dropped.addAndGet(waiting.size());
         }
         closeConnection();
     }
@@ -123,6 +130,8 @@ public class OutcomeWriter extends ServiceSupport implements Runnable, MeterBind
                 closeConnection();
                 if (!running) {
                     LOG.warn("{} outcome records could not be written before the stop: {}", batch.size() + waiting.size(), e.toString());
+                    dropped.addAndGet(batch.size() + waiting.size());
+                    waiting.clear();
                     return;
                 }
                 // the batch is kept and sent again: its records stay in order with the ones after it

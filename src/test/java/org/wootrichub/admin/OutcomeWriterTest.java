@@ -82,6 +82,8 @@ class OutcomeWriterTest {
         writer.stop();
 
         assertThat(browse()).hasSize(3_000);
+        writer.write(record(3_000));
+        assertThat(writer.dropped()).as("a record after the stop is counted, not lost silently").isEqualTo(1);
     }
 
     @Test
@@ -113,6 +115,8 @@ class OutcomeWriterTest {
         IntStream.range(0, 10).forEach(i -> writer.write(record(i)));
         writer.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> refusals.get() <= 0);
+        // past the refusal's handling, into the second the writer waits before it tries again
+        Thread.sleep(200);
 
         writer.stop();
 

@@ -62,6 +62,9 @@ class LauncherIT {
             // ready means the ingress answers too (HubProcess): the routes came from the jar
             String output = Files.readString(log);
             assertThat(output).contains("Started dispatch (jms://queue:segment.events)", "Started ingress-http (platform-http:///v1)");
+            String files = output.lines().filter(line -> line.contains("Route files: ")).findFirst().orElseThrow();
+            assertThat(files).as("each packaged file named: a wildcard makes Camel search the whole jar")
+                    .contains("classpath:routes/dispatch.camel.yaml").doesNotContain("*");
             assertThat(output).as("every packaged route started").contains("Routes startup (total:" + routes + " started:" + routes + ")");
         }
     }
