@@ -27,8 +27,9 @@ import org.wootrichub.wootric.recording.WootricCall;
 /**
  * The outcome log: one record per event the dispatch route finished (delivered, skipped, dead-lettered) or parked,
  * with the Wootric requests it made and their statuses. The records live on the ring queue {@value QueueNames#OUTCOMES}
- * (hub.outcomes.max of them; the oldest goes first), written by the delivery-errors route configuration's
- * onCompletion and read here by browsing, newest first, by messageId and/or user key.
+ * (hub.outcomes.max of them; the oldest goes first): made here ({@link #prepare}) in the delivery-errors route
+ * configuration's onCompletion, written by the {@link OutcomeWriter}, and read here by browsing, newest first, by
+ * messageId and/or user key.
  */
 public class OutcomeLog {
 
