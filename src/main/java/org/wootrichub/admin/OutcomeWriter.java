@@ -79,7 +79,7 @@ public class OutcomeWriter extends ServiceSupport implements Runnable, MeterBind
         }
     }
 
-    /** Records dropped since start because too many were waiting. */
+    /** Records dropped since start: too many were waiting, or they could not be written before (or came after) the stop. */
     public long dropped() {
         return dropped.get();
     }
@@ -100,6 +100,11 @@ public class OutcomeWriter extends ServiceSupport implements Runnable, MeterBind
             thread.join(10_000);
         }
         stopped = true;
+        if (thread != null && thread.isAlive()) {
+            // still writing (a slow broker): the connection stays its own, and what it cannot write it counts itself
+            LOG.warn("The outcome writer did not finish within 10 s of the stop; {} records still wait", waiting.size());
+            return;
+        }
         if (!waiting.isEmpty()) {
             LOG.warn("{} outcome records were not written before the stop", waiting.size());
             dropped.addAndGet(waiting.size());
