@@ -8,10 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.jar.JarEntry;
 import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.LoggerFactory;
+import org.wootrichub.ingress.HttpServerGuards;
 
 /** Starts the hub: the route files of the routes folder (or those packaged in the jar), with the hub's beans. */
 public final class HubApplication {
@@ -29,9 +35,45 @@ public final class HubApplication {
         String routes = routesIncludePattern(routesDir());
         LoggerFactory.getLogger(HubApplication.class).info("Route files: {}", routes);
         main.configure().withRoutesIncludePattern(routes);
+        PortCheck ports = new PortCheck(main);
+        main.addMainListener(ports);
         // the process ends with Camel: a start that failed, or camel.main.durationMaxSeconds, would otherwise leave it
         // waiting on the broker's and HTTP server's threads (the launcher's class-archive training relies on this)
-        System.exit(main.run(args));
+        int exit = main.run(args);
+        System.exit(ports.failed() ? 1 : exit);
+    }
+
+    /** Ends the hub at its start when a server could not listen on its port: it would run and answer nobody. */
+    static final class PortCheck extends MainListenerSupport {
+        private final Main main;
+        private volatile boolean failed;
+
+        PortCheck(Main main) {
+            this.main = main;
+        }
+
+        @Override
+        public void afterStart(BaseMainSupport started) {
+            CamelContext context = started.getCamelContext();
+            HttpServerGuards guards = context.getRegistry().lookupByNameAndType("httpServerGuards", HttpServerGuards.class);
+            Map<Integer, String> failures = guards == null ? Map.of() : guards.listenFailures();
+            if (failures.isEmpty()) {
+                return;
+            }
+            failed = true;
+            Map<String, String> settings = Map.of(context.resolvePropertyPlaceholders("{{hub.http-port}}"), "HUB_HTTP_PORT",
+                    context.resolvePropertyPlaceholders("{{hub.management-port}}"), "HUB_MANAGEMENT_PORT");
+            String ports = failures.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(f -> "port " + f.getKey() + " (" + settings.getOrDefault(f.getKey().toString(), "?") + "): " + f.getValue())
+                    .collect(Collectors.joining("; "));
+            LoggerFactory.getLogger(HubApplication.class).error("The hub cannot listen on {}. Another program may be using"
+                    + " the port; the setting in brackets chooses it. Stopping.", ports);
+            main.completed();
+        }
+
+        boolean failed() {
+            return failed;
+        }
     }
 
     /** HUB_ROUTES_DIR, or the system property hub.routes-dir, else "routes" in the working directory. */

@@ -168,8 +168,11 @@ public class HubConfiguration implements CamelConfiguration {
         // idle, header and body timeouts on the ingress and management servers, before they accept a connection
         // each ingress request waits on a worker thread until its events are stored; the requests waiting together
         // share a broker commit, so the pool bounds how many can (docs/benchmarks.md, ingress-single and -browser)
-        new HttpServerGuards(HubSettings.parseDuration(idleTimeout), HubSettings.parseDuration(headerTimeout),
-                HubSettings.parseDuration(bodyTimeout), new VertxOptions().setWorkerPoolSize(httpWorkerThreads)).install(context);
+        HttpServerGuards guards = new HttpServerGuards(HubSettings.parseDuration(idleTimeout), HubSettings.parseDuration(headerTimeout),
+                HubSettings.parseDuration(bodyTimeout), new VertxOptions().setWorkerPoolSize(httpWorkerThreads));
+        guards.install(context);
+        // HubApplication asks it, once started, whether both servers listen
+        context.getRegistry().bind("httpServerGuards", guards);
         BrokerManagement management = new BrokerManagement(artemis);
         UserHolds holds = context.getRegistry().lookupByNameAndType("userHolds", UserHolds.class);
         HoldsFromBroker holdsFromBroker = new HoldsFromBroker(holds, management, queues.events(), holdsRestoreLimit,

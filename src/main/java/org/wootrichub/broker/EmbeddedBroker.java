@@ -93,6 +93,12 @@ public class EmbeddedBroker extends ServiceSupport {
         server = new EmbeddedActiveMQ();
         server.setConfiguration(config);
         server.start();
+        if (!server.getActiveMQServer().isActive()) {
+            // Artemis logs a failed start (an acceptor's port in use, say) and returns: the hub would wait for it for good
+            server.stop();
+            throw new IllegalStateException("The embedded Artemis broker did not start (its errors are logged above)"
+                    + (tcpPort > 0 ? "; another program may be using port " + tcpPort + " (HUB_BROKER_EMBEDDED_TCP_PORT)" : ""));
+        }
         LOG.info("Embedded Artemis broker started, journal in {}", broker.toAbsolutePath());
     }
 

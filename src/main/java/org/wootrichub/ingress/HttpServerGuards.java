@@ -2,6 +2,7 @@ package org.wootrichub.ingress;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -47,7 +48,8 @@ import org.wootrichub.observe.LogValues;
  *
  * <p>Camel 4.18's main HTTP servers (camel.server.*, camel.management.*) offer no timeout option and build their
  * Vert.x server options themselves, so each server is given its own Vert.x instance whose createHttpServer adds the
- * guards; the servers must not have started yet.
+ * guards; the servers must not have started yet. The same instance notes a port a server could not listen on
+ * ({@link #listenFailures()}): Camel's servers only log it and start the routes, a hub that answers nobody.
  */
 public final class HttpServerGuards {
 
@@ -58,6 +60,7 @@ public final class HttpServerGuards {
     private final long bodyNanos;
     private final long tickMillis;
     private final List<Vertx> instances = new ArrayList<>();
+    private final Map<Integer, String> listenFailures = new ConcurrentHashMap<>();
     private final VertxOptions options;
 
     /**
@@ -102,6 +105,11 @@ public final class HttpServerGuards {
         });
     }
 
+    /** Each port a server could not listen on, with the reason ("Address already in use"). */
+    public Map<Integer, String> listenFailures() {
+        return Map.copyOf(listenFailures);
+    }
+
     /** A failure because the client went away (or was cut off) is no error of the hub's: DEBUG, and no reply. */
     static void clientGone(RoutingContext rc) {
         Throwable failure = rc.failure();
@@ -140,6 +148,12 @@ public final class HttpServerGuards {
         });
         HttpServer[] self = new HttpServer[1];
         self[0] = proxy(HttpServer.class, server, (method, args) -> {
+            if (method.getName().equals("listen") && args != null && args.length > 0 && args[args.length - 1] instanceof Handler) {
+                Object[] watched = args.clone();
+                watched[args.length - 1] = watchedListen(args);
+                method.invoke(server, watched);
+                return self[0];
+            }
             if (method.getName().equals("requestHandler") && args != null && args.length == 1) {
                 @SuppressWarnings("unchecked")
                 Handler<HttpServerRequest> handler = (Handler<HttpServerRequest>) args[0];
@@ -155,6 +169,29 @@ public final class HttpServerGuards {
             return null;
         });
         return self[0];
+    }
+
+    /**
+     * The listen handler of a server, which notes a failure: Camel 4.18's server logs it at WARN, throws it on the
+     * event loop and starts the routes as if it listened.
+     */
+    private Handler<AsyncResult<HttpServer>> watchedListen(Object[] args) {
+        @SuppressWarnings("unchecked")
+        Handler<AsyncResult<HttpServer>> handler = (Handler<AsyncResult<HttpServer>>) args[args.length - 1];
+        int port = args.length > 1 && args[0] instanceof Integer given ? given : -1;
+        return result -> {
+            if (result.failed()) {
+                listenFailures.put(port, String.valueOf(result.cause().getMessage()));
+            }
+            try {
+                handler.handle(result);
+            } catch (RuntimeException e) {
+                if (!result.failed()) {
+                    throw e;
+                }
+                // the failure is reported when the start fails, not as an unhandled exception on the event loop
+            }
+        };
     }
 
     /** One connection's deadlines, checked on its own event loop. */

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,15 +26,19 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HubProcess implements AutoCloseable {
 
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
     private final Path jar;
     /** bin/wootric-hub, or null to run {@code java -jar} with {@link #jvmOptions} alone. */
     private Path launcher;
     private final List<String> jvmOptions;
     private final Map<String, String> env;
     private final Path log;
-    private final int httpPort;
-    private final int managementPort;
-    private final int brokerPort;
+    /** the ports, chosen again when another program took one before the first start could listen on it */
+    private int httpPort;
+    private int managementPort;
+    private int brokerPort;
+    private boolean startedBefore;
     private Process process;
     private Thread killOnExit;
     private long startToReadyMillis;
@@ -116,19 +122,55 @@ public final class HubProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(env);
         if (launcher != null) {
             builder.environment().put("HUB_JAR", jar.toString());
             builder.environment().put("HUB_JAVA_OPTS", String.join(" ", jvmOptions));
             builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         }
-        long start = System.nanoTime();
-        process = builder.start();
-        killOnExit = new Thread(process::destroyForcibly);
-        Runtime.getRuntime().addShutdownHook(killOnExit);
-        awaitReady(Duration.ofSeconds(60));
-        startToReadyMillis = (System.nanoTime() - start) / 1_000_000;
-        return this;
+        for (int attempt = 1;; attempt++) {
+            long logSize = Files.exists(log) ? Files.size(log) : 0;
+            builder.environment().putAll(env);
+            long start = System.nanoTime();
+            process = builder.start();
+            killOnExit = new Thread(process::destroyForcibly);
+            Runtime.getRuntime().addShutdownHook(killOnExit);
+            try {
+                awaitReady(Duration.ofSeconds(60));
+            } catch (IllegalStateException e) {
+                stop();
+                if (startedBefore || attempt == 3 || !portsChosenHere() || !portTaken(logSize)) {
+                    throw e;
+                }
+                // a free port handed out here was taken by another program before the hub listened on it
+                choosePorts();
+                continue;
+            }
+            startToReadyMillis = (System.nanoTime() - start) / 1_000_000;
+            startedBefore = true;
+            return this;
+        }
+    }
+
+    /** Whether the hub's output since {@code from} says it stopped because a port of its was in use. */
+    private boolean portTaken(long from) throws IOException {
+        String since = Files.readString(log).substring((int) Math.min(from, Files.size(log)));
+        return since.contains("Address already in use");
+    }
+
+    /** Whether the ports are those this class chose (a test may give its own, a taken one on purpose). */
+    private boolean portsChosenHere() {
+        return Integer.toString(httpPort).equals(env.get("HUB_HTTP_PORT"))
+                && Integer.toString(managementPort).equals(env.get("HUB_MANAGEMENT_PORT"))
+                && Integer.toString(brokerPort).equals(env.get("HUB_BROKER_EMBEDDED_TCP_PORT"));
+    }
+
+    private void choosePorts() {
+        httpPort = freePort();
+        managementPort = freePort();
+        brokerPort = freePort();
+        env.put("HUB_HTTP_PORT", Integer.toString(httpPort));
+        env.put("HUB_MANAGEMENT_PORT", Integer.toString(managementPort));
+        env.put("HUB_BROKER_EMBEDDED_TCP_PORT", Integer.toString(brokerPort));
     }
 
     private void awaitReady(Duration timeout) throws InterruptedException, IOException {
@@ -136,7 +178,8 @@ public final class HubProcess implements AutoCloseable {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the hub exited with " + process.exitValue() + "; see " + log);
+                throw new IllegalStateException("the hub exited with " + process.exitValue() + "; see " + log + "; it ends with:\n"
+                        + logTail());
             }
             try {
                 HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/observe/health"))
@@ -149,7 +192,13 @@ public final class HubProcess implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-        throw new IllegalStateException("the hub was not ready within " + timeout + "; see " + log);
+        throw new IllegalStateException("the hub was not ready within " + timeout + "; see " + log + "; it ends with:\n" + logTail());
+    }
+
+    /** The last lines of the hub's output (without stack frames), for a failure message CI prints. */
+    private String logTail() throws IOException {
+        List<String> lines = Files.readAllLines(log).stream().filter(line -> !line.startsWith("\tat ")).toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     }
 
     /**
@@ -227,12 +276,17 @@ public final class HubProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** A port nothing listens on now, not handed out before in this JVM (the system may give a released port again). */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                socket.setReuseAddress(true);
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 

@@ -21,7 +21,13 @@ final class HubPorts {
 
     static HubPorts claim(String dataDir) {
         DispatchRouteTest.deleteTree(Path.of(dataDir));
-        HubPorts ports = new HubPorts(freePort(), freePort());
+        int http = freePort();
+        int management = freePort();
+        while (management == http) {
+            // the system may give a port it just released again
+            management = freePort();
+        }
+        HubPorts ports = new HubPorts(http, management);
         System.setProperty("hub.http-port", Integer.toString(ports.http));
         System.setProperty("hub.management-port", Integer.toString(ports.management));
         return ports;
