@@ -38,12 +38,16 @@ import org.wootrichub.delivery.DeliveryFailures;
 import org.wootrichub.delivery.DeliveryStep;
 import org.wootrichub.delivery.EndUserCache;
 import org.wootrichub.delivery.HoldsFromBroker;
+import org.wootrichub.delivery.IntegrationsOff;
 import org.wootrichub.delivery.Parking;
+import org.wootrichub.delivery.ParseEvent;
+import org.wootrichub.delivery.PendingChange;
 import org.wootrichub.delivery.PendingChanges;
 import org.wootrichub.delivery.PendingFlusher;
 import org.wootrichub.delivery.PendingStore;
 import org.wootrichub.delivery.PendingSweep;
 import org.wootrichub.delivery.PlanExecutor;
+import org.wootrichub.delivery.PlanStep;
 import org.wootrichub.delivery.QuickRetries;
 import org.wootrichub.delivery.UserHolds;
 import org.wootrichub.ingress.HttpIngress;
@@ -281,34 +285,52 @@ public class HubConfiguration implements CamelConfiguration {
         return MappingSettings.of(responseEvents, declineEvents, surveyTriggerEvents, otherEvents, pageMode);
     }
 
+    // --- the dispatch routes' steps: the event parsed, the integrations filter, and a transformer per event type
+    // (mapping/, free of Camel) called through a PlanStep (routes/dispatch.camel.yaml)
+
     @BindToRegistry
-    public IdentifyTransformer identifyTransformer(@BeanInject("hubMetrics") HubMetrics metrics) {
-        return new IdentifyTransformer(metrics);
+    public ParseEvent parseEvent() {
+        return new ParseEvent();
     }
 
     @BindToRegistry
-    public TrackTransformer trackTransformer(@BeanInject("mappingSettings") MappingSettings mapping) {
-        return new TrackTransformer(mapping);
+    public IntegrationsOff integrationsOff() {
+        return new IntegrationsOff();
     }
 
     @BindToRegistry
-    public PageTransformer pageTransformer(@BeanInject("mappingSettings") MappingSettings mapping) {
-        return new PageTransformer(mapping);
+    public PlanStep identifyPlan(@BeanInject("hubMetrics") HubMetrics metrics) {
+        return PlanStep.ofEvent(new IdentifyTransformer(metrics)::plan);
     }
 
     @BindToRegistry
-    public ScreenTransformer screenTransformer(@BeanInject("mappingSettings") MappingSettings mapping) {
-        return new ScreenTransformer(mapping);
+    public PlanStep trackPlan(@BeanInject("mappingSettings") MappingSettings mapping) {
+        return PlanStep.ofEvent(new TrackTransformer(mapping)::plan);
     }
 
     @BindToRegistry
-    public GroupTransformer groupTransformer() {
-        return new GroupTransformer();
+    public PlanStep pagePlan(@BeanInject("mappingSettings") MappingSettings mapping) {
+        return PlanStep.ofEvent(new PageTransformer(mapping)::plan);
     }
 
     @BindToRegistry
-    public AliasTransformer aliasTransformer() {
-        return new AliasTransformer();
+    public PlanStep screenPlan(@BeanInject("mappingSettings") MappingSettings mapping) {
+        return PlanStep.ofEvent(new ScreenTransformer(mapping)::plan);
+    }
+
+    @BindToRegistry
+    public PlanStep groupPlan() {
+        return PlanStep.ofEvent(new GroupTransformer()::plan);
+    }
+
+    @BindToRegistry
+    public PlanStep aliasPlan() {
+        return PlanStep.ofEvent(new AliasTransformer()::plan);
+    }
+
+    @BindToRegistry
+    public PlanStep pendingChangePlan() {
+        return PlanStep.ofBody(PendingChange::replayPlan);
     }
 
     // --- the Wootric API
