@@ -7,6 +7,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -39,11 +40,23 @@ public final class HubApplication {
         main.addMainListener(ports);
         // the process ends with Camel: a start that failed, or camel.main.durationMaxSeconds, would otherwise leave it
         // waiting on the broker's and HTTP server's threads (the launcher's class-archive training relies on this)
-        int exit = main.run(args);
+        int exit;
+        try {
+            exit = main.run(args);
+        } catch (Exception e) {
+            // a start that failed before Camel could report it (the embedded broker's, say): logged, and status 1
+            LoggerFactory.getLogger(HubApplication.class).error("The hub could not start: {}", e.getMessage(), e);
+            exit = 1;
+        }
         System.exit(ports.failed() ? 1 : exit);
     }
 
-    /** Ends the hub at its start when a server could not listen on its port: it would run and answer nobody. */
+    /**
+     * Ends the hub at its start when a server could not listen on its port: it would run and answer nobody. It runs
+     * once the routes have started (a startup listener that throws only makes Camel's route controller retry the
+     * routes for good), so the dispatch consumers may take a few events first; the stop is graceful, so each is
+     * finished or stays on the queue.
+     */
     static final class PortCheck extends MainListenerSupport {
         private final Main main;
         private volatile boolean failed;
@@ -61,8 +74,11 @@ public final class HubApplication {
                 return;
             }
             failed = true;
-            Map<String, String> settings = Map.of(context.resolvePropertyPlaceholders("{{hub.http-port}}"), "HUB_HTTP_PORT",
-                    context.resolvePropertyPlaceholders("{{hub.management-port}}"), "HUB_MANAGEMENT_PORT");
+            // both settings may name one port: Camel then serves both from one server
+            Map<String, String> settings = new HashMap<>();
+            settings.merge(context.resolvePropertyPlaceholders("{{hub.http-port}}"), "HUB_HTTP_PORT", (a, b) -> a + ", " + b);
+            settings.merge(context.resolvePropertyPlaceholders("{{hub.management-port}}"), "HUB_MANAGEMENT_PORT",
+                    (a, b) -> a + ", " + b);
             String ports = failures.entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .map(f -> "port " + f.getKey() + " (" + settings.getOrDefault(f.getKey().toString(), "?") + "): " + f.getValue())
                     .collect(Collectors.joining("; "));

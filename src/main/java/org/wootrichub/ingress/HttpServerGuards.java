@@ -3,6 +3,7 @@ package org.wootrichub.ingress;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -148,10 +149,27 @@ public final class HttpServerGuards {
         });
         HttpServer[] self = new HttpServer[1];
         self[0] = proxy(HttpServer.class, server, (method, args) -> {
-            if (method.getName().equals("listen") && args != null && args.length > 0 && args[args.length - 1] instanceof Handler) {
-                Object[] watched = args.clone();
-                watched[args.length - 1] = watchedListen(args);
-                method.invoke(server, watched);
+            if (method.getName().equals("listen")) {
+                boolean withHandler = args != null && args.length > 0 && args[args.length - 1] instanceof Handler;
+                Object[] watched = withHandler ? args.clone() : args;
+                if (withHandler) {
+                    watched[args.length - 1] = watchedListen(args);
+                }
+                Object listening;
+                try {
+                    listening = method.invoke(server, watched);
+                } catch (InvocationTargetException e) {
+                    if (e.getCause() instanceof Exception cause) {
+                        throw cause;
+                    }
+                    throw (Error) e.getCause();
+                }
+                if (listening instanceof Future<?> future) {
+                    // the overloads without a handler answer with a future instead
+                    int port = args != null && args.length > 0 && args[0] instanceof Integer given ? given : -1;
+                    future.onFailure(cause -> listenFailures.put(port, String.valueOf(cause.getMessage())));
+                    return listening;
+                }
                 return self[0];
             }
             if (method.getName().equals("requestHandler") && args != null && args.length == 1) {
@@ -186,10 +204,11 @@ public final class HttpServerGuards {
             try {
                 handler.handle(result);
             } catch (RuntimeException e) {
-                if (!result.failed()) {
+                if (!result.failed() || e.getCause() != result.cause()) {
                     throw e;
                 }
-                // the failure is reported when the start fails, not as an unhandled exception on the event loop
+                // Camel's rethrow of the failure: reported when the start fails, not as an unhandled exception on the
+                // event loop
             }
         };
     }

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,14 +123,14 @@ public final class HubProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        if (launcher != null) {
-            builder.environment().put("HUB_JAR", jar.toString());
-            builder.environment().put("HUB_JAVA_OPTS", String.join(" ", jvmOptions));
-            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        }
         for (int attempt = 1;; attempt++) {
             long logSize = Files.exists(log) ? Files.size(log) : 0;
             builder.environment().putAll(env);
+            if (launcher != null) {
+                builder.environment().put("HUB_JAR", jar.toString());
+                builder.environment().put("HUB_JAVA_OPTS", String.join(" ", jvmOptions));
+                builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            }
             long start = System.nanoTime();
             process = builder.start();
             killOnExit = new Thread(process::destroyForcibly);
@@ -153,8 +154,9 @@ public final class HubProcess implements AutoCloseable {
 
     /** Whether the hub's output since {@code from} says it stopped because a port of its was in use. */
     private boolean portTaken(long from) throws IOException {
-        String since = Files.readString(log).substring((int) Math.min(from, Files.size(log)));
-        return since.contains("Address already in use");
+        byte[] all = Files.readAllBytes(log);
+        int start = (int) Math.min(from, all.length);
+        return new String(all, start, all.length - start, StandardCharsets.UTF_8).contains("Address already in use");
     }
 
     /** Whether the ports are those this class chose (a test may give its own, a taken one on purpose). */
@@ -197,7 +199,8 @@ public final class HubProcess implements AutoCloseable {
 
     /** The last lines of the hub's output (without stack frames), for a failure message CI prints. */
     private String logTail() throws IOException {
-        List<String> lines = Files.readAllLines(log).stream().filter(line -> !line.startsWith("\tat ")).toList();
+        List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines()
+                .filter(line -> !line.startsWith("\tat ")).toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     }
 

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -44,6 +45,17 @@ class RouteFilesTest {
         }
         assertThat(files).isNotEmpty();
         return files.stream();
+    }
+
+    /** The build packages exactly the folder's route files: none deleted from the folder stays behind in the classes. */
+    @Test
+    void thePackagedRoutesAreTheFoldersRoutes() throws IOException {
+        List<String> folder = routeFiles().map(p -> p.getFileName().toString()).toList();
+        List<String> packaged;
+        try (Stream<Path> list = Files.list(Path.of("target", "classes", "routes"))) {
+            packaged = list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertThat(packaged).isEqualTo(folder);
     }
 
     @ParameterizedTest
