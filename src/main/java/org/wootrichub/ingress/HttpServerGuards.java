@@ -150,10 +150,11 @@ public final class HttpServerGuards {
         HttpServer[] self = new HttpServer[1];
         self[0] = proxy(HttpServer.class, server, (method, args) -> {
             if (method.getName().equals("listen")) {
-                boolean withHandler = args != null && args.length > 0 && args[args.length - 1] instanceof Handler;
-                Object[] watched = withHandler ? args.clone() : args;
-                if (withHandler) {
-                    watched[args.length - 1] = watchedListen(args);
+                int port = args != null && args.length > 0 && args[0] instanceof Integer given ? given : -1;
+                Object[] watched = args;
+                if (args != null && args.length > 0 && args[args.length - 1] instanceof Handler) {
+                    watched = args.clone();
+                    watched[args.length - 1] = watchedListen(port, args[args.length - 1]);
                 }
                 Object listening;
                 try {
@@ -166,7 +167,6 @@ public final class HttpServerGuards {
                 }
                 if (listening instanceof Future<?> future) {
                     // the overloads without a handler answer with a future instead
-                    int port = args != null && args.length > 0 && args[0] instanceof Integer given ? given : -1;
                     future.onFailure(cause -> listenFailures.put(port, String.valueOf(cause.getMessage())));
                     return listening;
                 }
@@ -193,10 +193,9 @@ public final class HttpServerGuards {
      * The listen handler of a server, which notes a failure: Camel 4.18's server logs it at WARN, throws it on the
      * event loop and starts the routes as if it listened.
      */
-    private Handler<AsyncResult<HttpServer>> watchedListen(Object[] args) {
+    private Handler<AsyncResult<HttpServer>> watchedListen(int port, Object given) {
         @SuppressWarnings("unchecked")
-        Handler<AsyncResult<HttpServer>> handler = (Handler<AsyncResult<HttpServer>>) args[args.length - 1];
-        int port = args.length > 1 && args[0] instanceof Integer given ? given : -1;
+        Handler<AsyncResult<HttpServer>> handler = (Handler<AsyncResult<HttpServer>>) given;
         return result -> {
             if (result.failed()) {
                 listenFailures.put(port, String.valueOf(result.cause().getMessage()));
