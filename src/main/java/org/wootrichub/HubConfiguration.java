@@ -26,6 +26,7 @@ import org.wootrichub.admin.AdminApi;
 import org.wootrichub.admin.DeadLetters;
 import org.wootrichub.admin.OutcomeLog;
 import org.wootrichub.admin.OutcomeWriter;
+import org.wootrichub.admin.RecordOutcome;
 import org.wootrichub.admin.Overview;
 import org.wootrichub.admin.Preview;
 import org.wootrichub.broker.BacklogGauges;
@@ -71,6 +72,7 @@ import org.wootrichub.wootric.budget.BudgetLane;
 import org.wootrichub.wootric.CamelWootricTransport;
 import org.wootrichub.wootric.recording.DryRunTransport;
 import org.wootrichub.wootric.recording.RecordingTransport;
+import org.wootrichub.wootric.budget.BudgetStep;
 import org.wootrichub.wootric.budget.RateLimiter;
 import org.wootrichub.wootric.TokenSource;
 import org.wootrichub.wootric.WootricClient;
@@ -372,6 +374,23 @@ public class HubConfiguration implements CamelConfiguration {
                 HubSettings.parseShare(reserve), System::currentTimeMillis);
     }
 
+    // deliver-wootric's steps around an API call, asking the limiter above (wootric/budget/BudgetStep)
+
+    @BindToRegistry
+    public BudgetStep waitForBudget() {
+        return BudgetStep.waitFor("wootricRateLimiter");
+    }
+
+    @BindToRegistry
+    public BudgetStep observeRateLimit() {
+        return BudgetStep.observe("wootricRateLimiter");
+    }
+
+    @BindToRegistry
+    public BudgetStep releaseBudget() {
+        return BudgetStep.release("wootricRateLimiter");
+    }
+
     // --- delivery
 
     @BindToRegistry
@@ -484,6 +503,12 @@ public class HubConfiguration implements CamelConfiguration {
     @BindToRegistry
     public OutcomeWriter outcomeWriter(@BeanInject("hubConnectionFactory") ConnectionFactory connectionFactory) {
         return new OutcomeWriter(connectionFactory, OUTCOMES_WAITING_MAX);
+    }
+
+    /** delivery-errors' onCompletion: the finished event's record, to the outcome writer. */
+    @BindToRegistry
+    public RecordOutcome recordOutcome() {
+        return new RecordOutcome("outcomeLog", "outcomeWriter");
     }
 
     /** The preview: the dispatch route's transformers and a plan executor that sends nothing (live lookups aside). */

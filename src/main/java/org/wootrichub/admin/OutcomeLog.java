@@ -27,7 +27,7 @@ import org.wootrichub.wootric.recording.WootricCall;
 /**
  * The outcome log: one record per event the dispatch route finished (delivered, skipped, dead-lettered) or parked,
  * with the Wootric requests it made and their statuses. The records live on the ring queue {@value QueueNames#OUTCOMES}
- * (hub.outcomes.max of them; the oldest goes first): made here ({@link #prepare}) in the delivery-errors route
+ * (hub.outcomes.max of them; the oldest goes first): made here ({@link #record}) in the delivery-errors route
  * configuration's onCompletion, written by the {@link OutcomeWriter}, and read here by browsing, newest first, by
  * messageId and/or user key.
  */
@@ -49,17 +49,17 @@ public class OutcomeLog {
     }
 
     /**
-     * On the finished exchange (onCompletion's copy): makes its message the outcome record, the JSON body and the two
-     * headers searched by, and leaves the outcome in exchange property hubOutcome; removes that property when the
-     * exchange finished nothing (a raw queue message, normalised and queued again as events of their own).
+     * The record of the finished exchange: its outcome, the Wootric requests it made, and the two values searched by;
+     * null when the exchange finished nothing (a raw queue message, normalised and queued again as events of their
+     * own). The exchange's message is not changed.
      */
-    public void prepare(Exchange exchange) {
+    public OutcomeRecord record(Exchange exchange) {
         if (exchange.getProperty(HubHeaders.WENT_BEHIND, false, Boolean.class)) {
-            exchange.removeProperty(HubHeaders.OUTCOME);
-            return;
+            return null;
         }
+        var message = exchange.getMessage();
         String next = exchange.getProperty(HubHeaders.NEXT_QUEUE, String.class);
-        String reason = exchange.getMessage().getHeader(HubHeaders.REASON, String.class);
+        String reason = message.getHeader(HubHeaders.REASON, String.class);
         String outcome;
         if (queues.deadLetters().equals(next)) {
             outcome = "dead_lettered";
@@ -71,10 +71,8 @@ public class OutcomeLog {
             reason = exchange.getProperty(HubHeaders.OUTCOME_REASON, String.class);
         }
         if (outcome == null) {
-            exchange.removeProperty(HubHeaders.OUTCOME);
-            return;
+            return null;
         }
-        var message = exchange.getMessage();
         JsonNode event = event(exchange);
         String messageId = SegmentJson.text(event, "messageId");
         String userKey = exchange.getProperty(HubHeaders.ADMITTED_USER_KEY, String.class);
@@ -90,12 +88,7 @@ public class OutcomeLog {
         for (WootricCall call : List.copyOf(DeliveryStep.calls(exchange))) {
             calls.add(call.toJson());
         }
-        // none of the event's headers travel with its record (a group, a duplicate id, a scheduled time)
-        message.removeHeaders("*");
-        message.setHeader(HubHeaders.MESSAGE_ID, messageId);
-        message.setHeader(HubHeaders.USER_KEY, userKey);
-        message.setBody(SegmentJson.write(record));
-        exchange.setProperty(HubHeaders.OUTCOME, outcome);
+        return new OutcomeRecord(messageId, userKey, SegmentJson.write(record));
     }
 
     private static JsonNode event(Exchange exchange) {

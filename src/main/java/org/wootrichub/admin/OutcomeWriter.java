@@ -17,7 +17,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.camel.Exchange;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +24,7 @@ import org.wootrichub.broker.HubHeaders;
 import org.wootrichub.broker.QueueNames;
 
 /**
- * Writes the outcome log's records (made by {@link OutcomeLog#prepare}) to the ring queue {@value QueueNames#OUTCOMES}
+ * Writes the outcome log's records (made by {@link OutcomeLog#record}) to the ring queue {@value QueueNames#OUTCOMES}
  * on a thread of its own, many records per broker transaction, outside the dispatch consumer's transaction.
  *
  * <p>Written in that transaction, each event's commit waited for a sync of the outcome address's page file once the
@@ -45,11 +44,8 @@ public class OutcomeWriter extends ServiceSupport implements Runnable, MeterBind
     /** How long the writer waits before it tries a failed batch again. */
     static final long RETRY_MILLIS = 1_000;
 
-    private record Outcome(String messageId, String userKey, String json) {
-    }
-
     private final ConnectionFactory connectionFactory;
-    private final BlockingQueue<Outcome> waiting;
+    private final BlockingQueue<OutcomeRecord> waiting;
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean running;
     private volatile boolean stopped;
@@ -64,11 +60,8 @@ public class OutcomeWriter extends ServiceSupport implements Runnable, MeterBind
         this.waiting = new ArrayBlockingQueue<>(capacity);
     }
 
-    /** The record {@link OutcomeLog#prepare} made of the finished exchange: its body, and the headers searched by. */
-    public void write(Exchange exchange) {
-        var message = exchange.getMessage();
-        Outcome outcome = new Outcome(message.getHeader(HubHeaders.MESSAGE_ID, String.class),
-                message.getHeader(HubHeaders.USER_KEY, String.class), message.getBody(String.class));
+    /** A record {@link OutcomeLog#record} made of a finished exchange, to be written soon. */
+    public void write(OutcomeRecord outcome) {
         if (stopped) {
             // an exchange still running after the shutdown timeout: nothing writes records any more
             dropped.incrementAndGet();
@@ -77,6 +70,11 @@ public class OutcomeWriter extends ServiceSupport implements Runnable, MeterBind
             LOG.warn("The outcome log cannot keep up with the broker: {} records wait; newer ones are dropped ({} so far)",
                     waiting.size(), dropped.get());
         }
+    }
+
+    /** A record that could not be made: counted with the dropped ones. */
+    public void notWritten() {
+        dropped.incrementAndGet();
     }
 
     /** Records dropped since start: too many were waiting, or they could not be written before (or came after) the stop. */
@@ -114,12 +112,12 @@ public class OutcomeWriter extends ServiceSupport implements Runnable, MeterBind
 
     @Override
     public void run() {
-        List<Outcome> batch = new ArrayList<>(BATCH);
+        List<OutcomeRecord> batch = new ArrayList<>(BATCH);
         // once stopping, what waits (a batch being retried included) is still written
         while (running || !batch.isEmpty() || !waiting.isEmpty()) {
             try {
                 if (batch.isEmpty()) {
-                    Outcome first = waiting.poll(100, TimeUnit.MILLISECONDS);
+                    OutcomeRecord first = waiting.poll(100, TimeUnit.MILLISECONDS);
                     if (first == null) {
                         continue;
                     }
@@ -151,14 +149,14 @@ public class OutcomeWriter extends ServiceSupport implements Runnable, MeterBind
         }
     }
 
-    private void send(List<Outcome> batch) throws JMSException {
+    private void send(List<OutcomeRecord> batch) throws JMSException {
         if (producer == null) {
             connection = connectionFactory.createConnection();
             session = connection.createSession(true, Session.SESSION_TRANSACTED);
             producer = session.createProducer(session.createQueue(QueueNames.OUTCOMES));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
         }
-        for (Outcome outcome : batch) {
+        for (OutcomeRecord outcome : batch) {
             TextMessage message = session.createTextMessage(outcome.json());
             message.setStringProperty(HubHeaders.MESSAGE_ID, outcome.messageId());
             message.setStringProperty(HubHeaders.USER_KEY, outcome.userKey());

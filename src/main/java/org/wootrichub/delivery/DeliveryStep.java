@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.apache.camel.Route;
 import org.apache.camel.StatefulService;
 import org.slf4j.Logger;
@@ -24,7 +25,7 @@ import org.wootrichub.wootric.recording.WootricCall;
  * plan ended, are kept on the exchange for the outcome log. An attempt changes no message header or body, so a retry
  * needs nothing put back.
  */
-public class DeliveryStep {
+public class DeliveryStep implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryStep.class);
 
@@ -34,6 +35,11 @@ public class DeliveryStep {
     public DeliveryStep(PlanExecutor executor, QuickRetries quickRetries) {
         this.executor = executor;
         this.quickRetries = quickRetries;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        deliver(exchange);
     }
 
     public void deliver(Exchange exchange) {

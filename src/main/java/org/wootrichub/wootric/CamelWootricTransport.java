@@ -2,6 +2,7 @@ package org.wootrichub.wootric;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.http.HttpMethods;
@@ -22,6 +23,8 @@ public class CamelWootricTransport implements WootricTransport {
 
     private final ProducerTemplate producer;
     private final BudgetLane lane;
+    /** The two routes' endpoints (HTTP, API), resolved once: a send by URI looks up and normalises it on every call. */
+    private volatile Endpoint[] routes;
 
     public CamelWootricTransport(ProducerTemplate producer) {
         this(producer, BudgetLane.SURVEY);
@@ -35,13 +38,16 @@ public class CamelWootricTransport implements WootricTransport {
 
     @Override
     public WootricAnswer send(String method, String url, String query, String formBody, String bearer, boolean apiCall) {
-        Exchange result = producer.send(apiCall ? API_ROUTE : HTTP_ROUTE, exchange -> {
+        Exchange result = producer.send(route(apiCall), exchange -> {
             var message = exchange.getMessage();
             // the enum camel-http reads: a String costs a type-converter search on every call (8% of a dispatch
             // consumer's CPU in the end-to-end profile; Camel does not cache String-to-enum lookups)
             message.setHeader(Exchange.HTTP_METHOD, HttpMethods.valueOf(method));
             message.setHeader(Exchange.HTTP_URI, url);
-            message.setHeader(HubHeaders.BUDGET_LANE, lane.header());
+            if (apiCall) {
+                // read and removed by the API call route; a token call's route would send it to Wootric
+                message.setHeader(HubHeaders.BUDGET_LANE, lane.header());
+            }
             if (query != null) {
                 message.setHeader(Exchange.HTTP_QUERY, query);
             }
@@ -71,6 +77,15 @@ public class CamelWootricTransport implements WootricTransport {
             }
         }
         return new WootricAnswer(status == null ? 0 : status, message.getBody(String.class), headers);
+    }
+
+    private Endpoint route(boolean apiCall) {
+        Endpoint[] resolved = routes;
+        if (resolved == null) {
+            resolved = new Endpoint[] {producer.getCamelContext().getEndpoint(HTTP_ROUTE), producer.getCamelContext().getEndpoint(API_ROUTE)};
+            routes = resolved;
+        }
+        return resolved[apiCall ? 1 : 0];
     }
 
     private static String stripQuery(String url) {

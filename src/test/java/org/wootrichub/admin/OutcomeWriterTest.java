@@ -19,10 +19,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +36,6 @@ class OutcomeWriterTest {
 
     private EmbeddedBroker broker;
     private ActiveMQConnectionFactory factory;
-    private final CamelContext camel = new DefaultCamelContext();
     private OutcomeWriter writer;
 
     @BeforeEach
@@ -133,13 +128,8 @@ class OutcomeWriterTest {
                 });
     }
 
-    /** The finished exchange as OutcomeLog.prepare leaves it: the record as body, the two headers searched by. */
-    private Exchange record(int i) {
-        Exchange exchange = new DefaultExchange(camel);
-        exchange.getMessage().setHeader(HubHeaders.MESSAGE_ID, "msg-" + i);
-        exchange.getMessage().setHeader(HubHeaders.USER_KEY, "user-" + i);
-        exchange.getMessage().setBody("{\"outcome\":\"delivered\",\"n\":" + i + "}");
-        return exchange;
+    private static OutcomeRecord record(int i) {
+        return new OutcomeRecord("msg-" + i, "user-" + i, "{\"outcome\":\"delivered\",\"n\":" + i + "}");
     }
 
     private List<Message> browse() throws JMSException {

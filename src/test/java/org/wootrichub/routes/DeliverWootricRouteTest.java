@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.wootrichub.broker.HubHeaders;
+import org.wootrichub.wootric.CamelWootricTransport;
+import org.wootrichub.wootric.WootricAnswer;
 import org.wootrichub.wootric.budget.BudgetLane;
 import org.wootrichub.wootric.budget.RateLimiter;
 
@@ -142,6 +145,18 @@ class DeliverWootricRouteTest extends RouteTestSupport {
         assertThat(answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)).isEqualTo(200);
         assertThat(budget).isEmpty();
         wootric.verify(0, getRequestedFor(urlEqualTo("/v1/end_users/7")));
+    }
+
+    @Test
+    void theClientsTokenCallCarriesNoBudgetLaneToWootric() {
+        wootric.stubFor(post(urlEqualTo("/oauth/token")).willReturn(aResponse().withStatus(200).withBody("{\"access_token\":\"t\"}")));
+
+        WootricAnswer answer = new CamelWootricTransport(producer).send("POST", wootric.baseUrl() + "/oauth/token", null,
+                "grant_type=client_credentials", null, false);
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(budget).isEmpty();
+        wootric.verify(postRequestedFor(urlEqualTo("/oauth/token")).withoutHeader(HubHeaders.BUDGET_LANE));
     }
 
     private Exchange call(String route, String method, String path) {

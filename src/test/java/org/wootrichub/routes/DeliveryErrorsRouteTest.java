@@ -2,6 +2,7 @@ package org.wootrichub.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,11 +27,16 @@ import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.test.main.junit5.ReplaceInRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.wootrichub.admin.OutcomeLog;
+import org.wootrichub.admin.OutcomeRecord;
+import org.wootrichub.admin.OutcomeWriter;
 import org.wootrichub.broker.BrokerUnavailable;
 import org.wootrichub.broker.HubHeaders;
 import org.wootrichub.delivery.DeliveryStep;
 import org.wootrichub.delivery.PlanExecutor;
 import org.wootrichub.delivery.QuickRetries;
+import org.wootrichub.event.SegmentJson;
+import org.wootrichub.it.HubDefaults;
 import org.wootrichub.mapping.WootricPlan;
 import org.wootrichub.wootric.PermanentFailure;
 import org.wootrichub.wootric.TransientFailure;
@@ -66,6 +72,27 @@ class DeliveryErrorsRouteTest extends RouteTestSupport {
     private final AtomicInteger anyCopies = new AtomicInteger();
     private final List<Integer> anyCopiesAtAttempts = new CopyOnWriteArrayList<>();
 
+    /** The outcome records made of the finished events; while recordFails, making one fails. */
+    private final List<String> records = new CopyOnWriteArrayList<>();
+    private volatile boolean recordFails;
+
+    @ReplaceInRegistry
+    OutcomeLog outcomeLog() {
+        return new OutcomeLog(null, HubDefaults.queues(), Clock.systemUTC()) {
+            @Override
+            public OutcomeRecord record(Exchange exchange) {
+                if (recordFails) {
+                    throw new IllegalStateException("the record cannot be made");
+                }
+                OutcomeRecord record = super.record(exchange);
+                if (record != null) {
+                    records.add(SegmentJson.parse(record.json()).path("outcome").asText());
+                }
+                return record;
+            }
+        };
+    }
+
     @ReplaceInRegistry
     DeliveryStep deliveryStep() {
         return new DeliveryStep(new PlanExecutor(null, null, null) {
@@ -74,6 +101,9 @@ class DeliveryErrorsRouteTest extends RouteTestSupport {
                 attempts.add(plan);
                 copiesAtAttempts.add(copies.get());
                 anyCopiesAtAttempts.add(anyCopies.get());
+                if (failure == null) {
+                    return PlanExecutor.Result.DELIVERED;
+                }
                 throw failure;
             }
         }, new QuickRetries(QUICK_RETRIES, QUICK_RETRY_DELAY_MS, QUICK_RETRY_MAX_DELAY_MS));
@@ -115,6 +145,8 @@ class DeliveryErrorsRouteTest extends RouteTestSupport {
         copiesAtAttempts.clear();
         anyCopies.set(0);
         anyCopiesAtAttempts.clear();
+        records.clear();
+        recordFails = false;
     }
 
     /** A normalised identify event as the publisher queues it; each test uses its own user, so holds do not meet. */
@@ -161,6 +193,7 @@ class DeliveryErrorsRouteTest extends RouteTestSupport {
         // a dead letter is in no message group, no hold, and no longer a duplicate of its event
         assertThat(dead.getHeaders()).doesNotContainKeys(HubHeaders.GROUP_ID, HubHeaders.DUPLICATE_ID,
                 HubHeaders.SCHEDULED_DELIVERY, HubHeaders.HOLD_PLACE, HubHeaders.HOLD_ROUND);
+        assertThat(records).containsExactly("dead_lettered");
     }
 
     @Test
@@ -188,6 +221,7 @@ class DeliveryErrorsRouteTest extends RouteTestSupport {
         assertThat(parked.getHeader(HubHeaders.DUPLICATE_ID, String.class)).startsWith("msg-trans-1#park-");
         assertThat(Instant.parse(parked.getHeader(HubHeaders.FIRST_FAILURE_AT, String.class)).toEpochMilli())
                 .isGreaterThanOrEqualTo(before);
+        assertThat(records).containsExactly("parked");
     }
 
     @Test
@@ -203,6 +237,36 @@ class DeliveryErrorsRouteTest extends RouteTestSupport {
         assertThat(copiesAtAttempts).as("the error handler's copies of the message at each attempt").containsExactly(0, 0, 0);
         // the parse, the integrations filter and the transformer as bean expressions with arguments made 8 copies
         assertThat(anyCopiesAtAttempts).as("copies by anything before each attempt").containsExactly(0, 0, 0);
+    }
+
+    @Test
+    void aDeliveredEventIsFinishedOnItsOwnExchange() {
+        failure = null;
+
+        Exchange result = dispatch("copies-2", Map.of());
+
+        assertThat(result.getException()).isNull();
+        assertThat(attempts).hasSize(1);
+        assertThat(records).as("the onCompletion ran").containsExactly("delivered");
+        // the onCompletion's default mode (AfterConsumer) runs on a copy of the finished exchange
+        assertThat(anyCopies).as("copies of the message, the release of the hold and the outcome record included").hasValue(0);
+    }
+
+    @Test
+    void anOutcomeRecordThatCannotBeMadeLeavesTheEventFinished() throws Exception {
+        failure = null;
+        recordFails = true;
+        deadLetters.expectedMessageCount(0);
+        parkOrDeadLetter.expectedMessageCount(0);
+        OutcomeWriter writer = producer.getCamelContext().getRegistry().lookupByNameAndType("outcomeWriter", OutcomeWriter.class);
+        long dropped = writer.dropped();
+
+        Exchange result = dispatch("record-fails", Map.of());
+
+        MockEndpoint.assertIsSatisfied(producer.getCamelContext());
+        assertThat(result.getException()).as("the event is not failed by its record").isNull();
+        assertThat(attempts).as("delivered once").hasSize(1);
+        assertThat(writer.dropped()).as("counted as a dropped record").isEqualTo(dropped + 1);
     }
 
     @Test
