@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Session;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.EndpointInject;
@@ -16,6 +19,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Produce;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWithRouteBuilder;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.component.jms.JmsMessage;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.main.junit5.AdviceRouteMapping;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -23,6 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.jms.connection.JmsResourceHolder;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.wootrichub.HubConfiguration;
 import org.wootrichub.mapping.WootricPlan;
 
@@ -107,6 +114,30 @@ class DispatchRouteTest {
         assertThat(plan.profile().email()).isEqualTo("r@example.com");
         // the body stays the original event, for the dead-letter queue
         assertThat(exchange.getMessage().getBody(String.class)).contains("route-1");
+    }
+
+    /**
+     * What the route sends for an event (parked, a pending change, a dead letter, a retry queue) must commit with the
+     * event's receive: Camel's JMS producers take the session bound to the thread, which has to be the consumer's own.
+     * With a transaction manager it was a second pooled session, committed apart from the receive.
+     */
+    @Test
+    void theSendsMadeForAnEventUseTheSessionThatReceivedIt() throws Exception {
+        ConnectionFactory factory = producer.getCamelContext().getComponent("jms", JmsComponent.class)
+                .getConfiguration().getConnectionFactory();
+        AtomicReference<String> found = new AtomicReference<>("not delivered");
+        delivered.whenAnyExchangeReceived(exchange -> {
+            Session received = exchange.getMessage(JmsMessage.class).getJmsSession();
+            Object bound = TransactionSynchronizationManager.getResource(factory);
+            found.set(bound instanceof JmsResourceHolder holder && holder.containsSession(received)
+                    ? "the receiving session" : "another session: " + bound);
+        });
+        delivered.expectedMessageCount(1);
+
+        sendNormalised("identify", "{\"type\":\"identify\",\"userId\":\"route-tx\"}");
+
+        MockEndpoint.assertIsSatisfied(producer.getCamelContext());
+        assertThat(found.get()).isEqualTo("the receiving session");
     }
 
     @ParameterizedTest
