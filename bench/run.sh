@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark: builds the hub, runs every scenario against the packaged jar and a local Wootric fake, prints one
-# table. Not part of the test suite. Usage: bench/run.sh [--quick] [--only scenario,...] [--backlog-events N]
+# table. Not part of the test suite. Usage: bench/run.sh [--quick] [--only scenario,...] [--backlog-events N] [--warm-up S]
 # (the hub runs through bin/wootric-hub; HUB_JAVA_OPTS adds JVM options to its settings). See docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -41,6 +41,7 @@ public final class Bench {
     private final Path work;
     private final List<String> jvm;
     private final List<String[]> rows = new ArrayList<>();
+    private int warmUpSeconds;
 
     private Bench(boolean quick, Path jar, Path work, List<String> jvm) {
         this.quick = quick;
@@ -68,9 +69,20 @@ public final class Bench {
         int backlogAt = arguments.indexOf("--backlog-events");
         bench.backlogEvents = backlogAt >= 0 && backlogAt + 1 < args.length ? Long.parseLong(args[backlogAt + 1])
                 : quick ? 50_000 : 1_000_000;
+        int warmUpAt = arguments.indexOf("--warm-up");
+        bench.warmUpSeconds = warmUpAt >= 0 && warmUpAt + 1 < args.length ? Integer.parseInt(args[warmUpAt + 1]) : 0;
         bench.run();
         // the HTTP clients' selector threads would keep the JVM alive
         System.exit(0);
+    }
+
+    /**
+     * A single-event ingress run: the measured 30 s, after {@code --warm-up} seconds of the same load that are not
+     * counted (the hub starts cold: its first seconds run interpreted code while the JIT compiles on the same cores).
+     */
+    private List<Duration> periods() {
+        Duration measured = seconds(30, 6);
+        return warmUpSeconds > 0 ? List.of(Duration.ofSeconds(warmUpSeconds), measured) : List.of(measured);
     }
 
     private Duration seconds(int full, int quickSeconds) {
@@ -148,8 +160,11 @@ public final class Bench {
             throws Exception {
         try (HubProcess hub = hub(name, wootricUrl, settings); PeakRss rss = new PeakRss(hub.pid())) {
             ProcessCpu cpu = new ProcessCpu(hub.pid());
-            Load.Result r = Load.run(hub.ingressUrl() + "/v1/track", AUTH, 32, seconds(30, 6), Long.MAX_VALUE,
-                    n -> trackJson(n, "Bench Event", null));
+            Load.Result r = null;
+            for (Duration period : periods()) {
+                cpu.reset();
+                r = Load.run(hub.ingressUrl() + "/v1/track", AUTH, 32, period, Long.MAX_VALUE, n -> trackJson(n, "Bench Event", null));
+            }
             row(label, fmt(r.perSecond()) + " req/s", ms(r.p50Millis()), ms(r.p99Millis()),
                     rss.peakMb() + " MB", pct(r.perSecond() / jms) + " of JMS", errors(r),
                     "ready in " + hub.startToReadyMillis() + " ms, " + cpuPer(cpu, r.requests()) + " CPU/req");
@@ -163,8 +178,12 @@ public final class Bench {
     private void ingressBrowser(String wootricUrl, double jms) throws Exception {
         try (HubProcess hub = hub("ingress-browser", wootricUrl, DEFAULT_BUDGET); PeakRss rss = new PeakRss(hub.pid())) {
             ProcessCpu cpu = new ProcessCpu(hub.pid());
-            Load.Result r = Load.run(n -> hub.ingressUrl() + (n % 2 == 0 ? "/v1/t" : "/v1/p"), "text/plain", null, 64,
-                    seconds(30, 6), Long.MAX_VALUE, n -> n % 2 == 0 ? browserTrackJson(n) : browserPageJson(n));
+            Load.Result r = null;
+            for (Duration period : periods()) {
+                cpu.reset();
+                r = Load.run(n -> hub.ingressUrl() + (n % 2 == 0 ? "/v1/t" : "/v1/p"), "text/plain", null, 64, period,
+                        Long.MAX_VALUE, n -> n % 2 == 0 ? browserTrackJson(n) : browserPageJson(n));
+            }
             row("ingress-browser (POST /v1/t and /v1/p, text/plain, 64 connections)", fmt(r.perSecond()) + " req/s",
                     ms(r.p50Millis()), ms(r.p99Millis()), rss.peakMb() + " MB", pct(r.perSecond() / jms) + " of JMS", errors(r),
                     "ready in " + hub.startToReadyMillis() + " ms, " + cpuPer(cpu, r.requests()) + " CPU/req");

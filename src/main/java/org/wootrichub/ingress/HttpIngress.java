@@ -178,6 +178,20 @@ public class HttpIngress {
             return null;
         }
         String name = path.substring(4);
-        return name.matches("[a-z]+") ? name : null;
+        return isLowerCaseWord(name) ? name : null;
+    }
+
+    /** [a-z]+, without compiling a pattern on every request. */
+    private static boolean isLowerCaseWord(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 'a' || c > 'z') {
+                return false;
+            }
+        }
+        return true;
     }
 }
