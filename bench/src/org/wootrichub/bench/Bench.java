@@ -78,13 +78,22 @@ public final class Bench {
         System.exit(0);
     }
 
+    /** A closed-loop load of a given length. */
+    private interface LoadFor {
+        Load.Result run(Duration duration) throws Exception;
+    }
+
     /**
-     * A single-event ingress run: the measured 30 s, after {@code --warm-up} seconds of the same load that are not
-     * counted (the hub starts cold: its first seconds run interpreted code while the JIT compiles on the same cores).
+     * A single-event ingress run: the measured 30 s (the hub's CPU counted from there), after {@code --warm-up} seconds
+     * of the same load that are not counted (the hub starts cold: its first seconds run interpreted code while the JIT
+     * compiles on the same cores).
      */
-    private List<Duration> periods() {
-        Duration measured = seconds(30, 6);
-        return warmUpSeconds > 0 ? List.of(Duration.ofSeconds(warmUpSeconds), measured) : List.of(measured);
+    private Load.Result afterWarmUp(ProcessCpu cpu, LoadFor load) throws Exception {
+        if (warmUpSeconds > 0) {
+            load.run(Duration.ofSeconds(warmUpSeconds));
+        }
+        cpu.reset();
+        return load.run(seconds(30, 6));
     }
 
     private Duration seconds(int full, int quickSeconds) {
@@ -162,11 +171,8 @@ public final class Bench {
             throws Exception {
         try (HubProcess hub = hub(name, wootricUrl, settings); PeakRss rss = new PeakRss(hub.pid())) {
             ProcessCpu cpu = new ProcessCpu(hub.pid());
-            Load.Result r = null;
-            for (Duration period : periods()) {
-                cpu.reset();
-                r = Load.run(hub.ingressUrl() + "/v1/track", AUTH, 32, period, Long.MAX_VALUE, n -> trackJson(n, "Bench Event", null));
-            }
+            Load.Result r = afterWarmUp(cpu, duration -> Load.run(hub.ingressUrl() + "/v1/track", AUTH, 32, duration, Long.MAX_VALUE,
+                    n -> trackJson(n, "Bench Event", null)));
             row(label, fmt(r.perSecond()) + " req/s", ms(r.p50Millis()), ms(r.p99Millis()),
                     rss.peakMb() + " MB", pct(r.perSecond() / jms) + " of JMS", errors(r),
                     "ready in " + hub.startToReadyMillis() + " ms, " + cpuPer(cpu, r.requests()) + " CPU/req");
@@ -180,12 +186,8 @@ public final class Bench {
     private void ingressBrowser(String wootricUrl, double jms) throws Exception {
         try (HubProcess hub = hub("ingress-browser", wootricUrl, DEFAULT_BUDGET); PeakRss rss = new PeakRss(hub.pid())) {
             ProcessCpu cpu = new ProcessCpu(hub.pid());
-            Load.Result r = null;
-            for (Duration period : periods()) {
-                cpu.reset();
-                r = Load.run(n -> hub.ingressUrl() + (n % 2 == 0 ? "/v1/t" : "/v1/p"), "text/plain", null, 64, period,
-                        Long.MAX_VALUE, n -> n % 2 == 0 ? browserTrackJson(n) : browserPageJson(n));
-            }
+            Load.Result r = afterWarmUp(cpu, duration -> Load.run(n -> hub.ingressUrl() + (n % 2 == 0 ? "/v1/t" : "/v1/p"),
+                    "text/plain", null, 64, duration, Long.MAX_VALUE, n -> n % 2 == 0 ? browserTrackJson(n) : browserPageJson(n)));
             row("ingress-browser (POST /v1/t and /v1/p, text/plain, 64 connections)", fmt(r.perSecond()) + " req/s",
                     ms(r.p50Millis()), ms(r.p99Millis()), rss.peakMb() + " MB", pct(r.perSecond() / jms) + " of JMS", errors(r),
                     "ready in " + hub.startToReadyMillis() + " ms, " + cpuPer(cpu, r.requests()) + " CPU/req");

@@ -8,6 +8,7 @@ import java.util.Map;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.WebServerRequest;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
@@ -20,6 +21,8 @@ import org.wootrichub.observe.LogValues;
 public class HttpIngress {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpIngress.class);
+    /** An endpoint's name after /v1/; compiled once (String.matches compiled it for every request). */
+    private static final Pattern ENDPOINT_NAME = Pattern.compile("[a-z]+");
 
     private static final Map<String, String> SINGLE_PATHS = Map.ofEntries(
             Map.entry("identify", "identify"), Map.entry("i", "identify"),
@@ -178,20 +181,6 @@ public class HttpIngress {
             return null;
         }
         String name = path.substring(4);
-        return isLowerCaseWord(name) ? name : null;
-    }
-
-    /** [a-z]+, without compiling a pattern on every request. */
-    private static boolean isLowerCaseWord(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c < 'a' || c > 'z') {
-                return false;
-            }
-        }
-        return true;
+        return ENDPOINT_NAME.matcher(name).matches() ? name : null;
     }
 }
