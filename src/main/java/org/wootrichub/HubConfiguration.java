@@ -13,6 +13,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.Processor;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -197,6 +198,7 @@ public class HubConfiguration implements CamelConfiguration {
             // added after the pool's stop service, so stopped before it
             context.addService(context.getRegistry().lookupByNameAndType("pendingFlusher", PendingFlusher.class), true, true);
         }
+        bindDispatchSteps(context);
         HubMetrics metrics = context.getRegistry().lookupByNameAndType("hubMetrics", HubMetrics.class);
         metrics.bind(holds);
         metrics.bind(outcomeWriter);
@@ -217,6 +219,22 @@ public class HubConfiguration implements CamelConfiguration {
                 mountAdminApi(started, queues, metrics);
             }
         });
+    }
+
+    /**
+     * The dispatch route's steps that every event takes, as processors: a bean step binds its method's parameters
+     * through Camel's bean component on each call, which cost more than these methods' own work (docs/benchmarks.md,
+     * session 9). Bound here, once both beans exist.
+     */
+    private static void bindDispatchSteps(CamelContext context) {
+        Parking parking = context.getRegistry().lookupByNameAndType("parking", Parking.class);
+        Coalescer coalescer = context.getRegistry().lookupByNameAndType("coalescer", Coalescer.class);
+        Processor holdAdmission = parking::admit;
+        Processor holdRelease = parking::finished;
+        Processor coalesceChange = coalescer::admit;
+        context.getRegistry().bind("holdAdmission", holdAdmission);
+        context.getRegistry().bind("holdRelease", holdRelease);
+        context.getRegistry().bind("coalesceChange", coalesceChange);
     }
 
     // --- shared

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import org.apache.activemq.artemis.api.core.ActiveMQTransactionRolledBackException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.observe.HubMetrics;
@@ -48,8 +50,11 @@ import org.wootrichub.observe.HubMetrics;
  * <p>
  * Queue ingress calls this from inside a transacted consumer: the writer's session is its own, so the consumer's
  * transaction never holds an event whose duplicate would roll it back.
+ * <p>
+ * A processor on the ingress routes (the body is the {@link IntakeResult}) rather than a bean step: Camel's bean
+ * binding on every request cost more than the step's own work (docs/benchmarks.md, session 9).
  */
-public class EventPublisher implements AutoCloseable {
+public class EventPublisher implements AutoCloseable, Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
 
@@ -86,6 +91,11 @@ public class EventPublisher implements AutoCloseable {
         this.queues = queues;
         this.metrics = metrics;
         this.storedBefore = storedBefore;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        publish(exchange.getMessage().getBody(IntakeResult.class));
     }
 
     public void publish(IntakeResult result) {

@@ -11,14 +11,19 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.Processor;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.broker.IntakeResult;
 import org.wootrichub.observe.LogValues;
 
-/** Segment's Tracking API: turns one HTTP request into the events to queue, or refuses it with a precise error. */
-public class HttpIngress {
+/**
+ * Segment's Tracking API: turns one HTTP request into the events to queue, or refuses it with a precise error. A
+ * processor (the body becomes the {@link IntakeResult}) rather than a bean step: Camel's bean binding on every request
+ * cost about a fifth of the request thread's time (docs/benchmarks.md, session 9).
+ */
+public class HttpIngress implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpIngress.class);
     /** An endpoint's name after /v1/; compiled once (String.matches compiled it for every request). */
@@ -49,7 +54,12 @@ public class HttpIngress {
         this.clock = clock;
     }
 
-    /** Reads the request of the exchange; the body becomes the {@link IntakeResult}. */
+    @Override
+    public void process(Exchange exchange) {
+        exchange.getMessage().setBody(accept(exchange));
+    }
+
+    /** Reads the request of the exchange, as the {@link IntakeResult}. */
     public IntakeResult accept(Exchange exchange) {
         var in = exchange.getMessage();
         String path = endpointName(in.getHeader(Exchange.HTTP_URI, String.class));

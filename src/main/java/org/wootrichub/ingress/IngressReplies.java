@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.observe.HubMetrics;
@@ -12,8 +13,12 @@ import org.wootrichub.observe.SecretMasker;
 import org.wootrichub.broker.IntakeResult;
 import org.wootrichub.event.SegmentJson;
 
-/** The ingress's HTTP replies: JSON bodies always, since Segment clients resend on a non-JSON answer. */
-public class IngressReplies {
+/**
+ * The ingress's HTTP replies: JSON bodies always, since Segment clients resend on a non-JSON answer. As a processor,
+ * the reply to a request whose events are stored (every request goes through it: no bean binding per request); the
+ * refusals are bean methods.
+ */
+public class IngressReplies implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngressReplies.class);
 
@@ -25,6 +30,11 @@ public class IngressReplies {
         this.metrics = metrics;
         this.masker = masker;
         this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        accepted(exchange);
     }
 
     public void accepted(Exchange exchange) {

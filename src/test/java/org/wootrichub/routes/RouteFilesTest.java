@@ -90,4 +90,40 @@ class RouteFilesTest {
             }
         }
     }
+
+    /**
+     * The steps every ingress request and every dispatched event take are processors, not bean steps: Camel's bean
+     * component binds the method's parameters and result on each call, which cost a fifth of the ingress's request
+     * threads (docs/benchmarks.md, session 9). Branches that only some events take may call beans.
+     */
+    @Test
+    void theStepsEveryRequestAndEventTakeAreNoBeanCalls() throws IOException {
+        Path routes = Path.of("routes");
+        assertThat(stepKinds(topLevelSteps(routes.resolve("ingress-http.camel.yaml"), "ingress-http"))).doesNotContain("bean");
+        assertThat(stepKinds(topLevelSteps(routes.resolve("dispatch.camel.yaml"), "dispatch"))).doesNotContain("bean");
+        JsonNode onCompletion = null;
+        for (JsonNode element : YAML.readTree(routes.resolve("delivery-errors.camel.yaml").toFile())) {
+            if (element.has("routeConfiguration")) {
+                onCompletion = element.get("routeConfiguration").path("onCompletion").path(0).path("onCompletion").path("steps");
+            }
+        }
+        assertThat(onCompletion).as("delivery-errors' onCompletion steps").isNotNull();
+        assertThat(stepKinds(onCompletion)).isNotEmpty().doesNotContain("bean");
+    }
+
+    private static JsonNode topLevelSteps(Path file, String routeId) throws IOException {
+        for (JsonNode element : YAML.readTree(file.toFile())) {
+            JsonNode route = element.get("route");
+            if (route != null && routeId.equals(route.path("id").asText())) {
+                return route.path("from").path("steps");
+            }
+        }
+        throw new AssertionError("no route " + routeId + " in " + file);
+    }
+
+    private static List<String> stepKinds(JsonNode steps) {
+        List<String> kinds = new ArrayList<>();
+        steps.forEach(step -> step.fieldNames().forEachRemaining(kinds::add));
+        return kinds;
+    }
 }
