@@ -26,38 +26,51 @@ final class Baselines {
     private Baselines() {
     }
 
-    /** Persistent sends per second to the hub's broker configuration (embedded, same address settings), plain JMS. */
-    static double jmsPersistentSendRate(Path dataDir, int producers, Duration duration, String payload) throws Exception {
+    /**
+     * Persistent sends per second to the hub's broker configuration (embedded, same address settings), plain JMS.
+     *
+     * @param warmUp sends for this long first, not counted: the same broker then runs compiled code, as the hub does
+     *        after its own warm-up
+     */
+    static double jmsPersistentSendRate(Path dataDir, int producers, Duration warmUp, Duration duration, String payload)
+            throws Exception {
         EmbeddedBroker broker = new EmbeddedBroker(dataDir, HubDefaults.queues(), 100_000, 0, HubDefaults.outcomesMax());
         broker.start();
         try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(EmbeddedBroker.VM_URL);
                 Connection connection = factory.createConnection()) {
-            LongAdder sent = new LongAdder();
-            long deadline = System.nanoTime() + duration.toNanos();
-            ExecutorService pool = Executors.newFixedThreadPool(producers);
-            List<Future<?>> futures = new ArrayList<>();
-            long start = System.nanoTime();
-            for (int p = 0; p < producers; p++) {
-                futures.add(pool.submit(() -> {
-                    try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                            MessageProducer producer = session.createProducer(session.createQueue(HubDefaults.queues().events()))) {
-                        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-                        while (System.nanoTime() < deadline) {
-                            producer.send(session.createTextMessage(payload));
-                            sent.increment();
-                        }
-                    }
-                    return null;
-                }));
+            if (!warmUp.isZero()) {
+                sendFor(connection, producers, warmUp, payload);
             }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-            pool.shutdownNow();
-            return sent.sum() / ((System.nanoTime() - start) / 1e9);
+            return sendFor(connection, producers, duration, payload);
         } finally {
             broker.stop();
         }
+    }
+
+    private static double sendFor(Connection connection, int producers, Duration duration, String payload) throws Exception {
+        LongAdder sent = new LongAdder();
+        long deadline = System.nanoTime() + duration.toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(producers);
+        List<Future<?>> futures = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int p = 0; p < producers; p++) {
+            futures.add(pool.submit(() -> {
+                try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                        MessageProducer producer = session.createProducer(session.createQueue(HubDefaults.queues().events()))) {
+                    producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                    while (System.nanoTime() < deadline) {
+                        producer.send(session.createTextMessage(payload));
+                        sent.increment();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdownNow();
+        return sent.sum() / ((System.nanoTime() - start) / 1e9);
     }
 
     /** Form requests per second posted straight to the Wootric fake with a plain Java HTTP client. */
