@@ -222,6 +222,8 @@ public final class Bench {
             for (String pass : List.of("first identify", "first response", "identify", "response")) {
                 String type = pass.substring(pass.indexOf(' ') + 1);
                 boolean first = pass.startsWith("first");
+                // nothing of the pass before may count in this one
+                awaitQuiet(wootric);
                 wootric.resetCounters();
                 rss.reset();
                 cpu.reset();

@@ -224,7 +224,8 @@ public class HubConfiguration implements CamelConfiguration {
     /**
      * The dispatch route's steps that every event takes, as processors: a bean step binds its method's parameters
      * through Camel's bean component on each call, which cost more than these methods' own work (docs/benchmarks.md,
-     * session 9). Bound here, once both beans exist.
+     * session 9). Bound here, once both beans exist: they hold those instances, so a test that replaces parking or
+     * coalescer in the registry has to bind these again.
      */
     private static void bindDispatchSteps(CamelContext context) {
         Parking parking = context.getRegistry().lookupByNameAndType("parking", Parking.class);
