@@ -217,8 +217,9 @@ public final class Bench {
             Load.run(hub.ingressUrl() + "/v1/batch", AUTH, 4, Duration.ofSeconds(120), USERS / 100, n -> identifyBatch(n * 100, 100, 0));
             awaitQuiet(wootric);
             ProcessCpu cpu = new ProcessCpu(hub.pid());
-            // each type twice: the first passes run while the JIT still compiles the delivery path (about a minute of
-            // one core after a start, docs/benchmarks.md session 9), the second ones are the steady state the target is for
+            // each type twice: the first passes run while the JIT still compiles the delivery path (its threads took a
+            // fifth to a quarter of the machine through the first pass, docs/benchmarks.md session 9), the second ones are
+            // the steady state the target is for
             for (String pass : List.of("first identify", "first response", "identify", "response")) {
                 String type = pass.substring(pass.indexOf(' ') + 1);
                 boolean first = pass.startsWith("first");
