@@ -48,54 +48,53 @@ final class Baselines {
     }
 
     private static double sendFor(Connection connection, int producers, Duration duration, String payload) throws Exception {
-        LongAdder sent = new LongAdder();
-        long deadline = System.nanoTime() + duration.toNanos();
-        ExecutorService pool = Executors.newFixedThreadPool(producers);
-        List<Future<?>> futures = new ArrayList<>();
-        long start = System.nanoTime();
-        for (int p = 0; p < producers; p++) {
-            futures.add(pool.submit(() -> {
-                try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                        MessageProducer producer = session.createProducer(session.createQueue(HubDefaults.queues().events()))) {
-                    producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-                    while (System.nanoTime() < deadline) {
-                        producer.send(session.createTextMessage(payload));
-                        sent.increment();
-                    }
+        return perSecond(producers, duration, (deadline, sent) -> {
+            try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    MessageProducer producer = session.createProducer(session.createQueue(HubDefaults.queues().events()))) {
+                producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                while (System.nanoTime() < deadline) {
+                    producer.send(session.createTextMessage(payload));
+                    sent.increment();
                 }
-                return null;
-            }));
-        }
-        for (Future<?> f : futures) {
-            f.get();
-        }
-        pool.shutdownNow();
-        return sent.sum() / ((System.nanoTime() - start) / 1e9);
+            }
+        });
     }
 
     /** Form requests per second posted straight to the Wootric fake with a plain Java HTTP client. */
     static double httpFormRate(String url, int concurrency, Duration duration) throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        LongAdder sent = new LongAdder();
+        return perSecond(concurrency, duration, (deadline, sent) -> {
+            while (System.nanoTime() < deadline) {
+                HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/v1/end_users/1"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Authorization", "Bearer bench")
+                        .PUT(HttpRequest.BodyPublishers.ofString("properties%5Bcustom_event_name%5D=Bench+Event&properties%5Bplan%5D=pro"))
+                        .build();
+                try {
+                    client.send(request, HttpResponse.BodyHandlers.discarding());
+                    sent.increment();
+                } catch (java.io.IOException e) {
+                    // a connection the server closed: the client opens another; the rate counts answered requests
+                }
+            }
+        });
+    }
+
+    /** One worker of a baseline: does its operation until the deadline (nanoTime), counting each one done. */
+    private interface Worker {
+        void run(long deadline, LongAdder done) throws Exception;
+    }
+
+    /** Operations per second of {@code workers} copies of {@code worker} running side by side for {@code duration}. */
+    private static double perSecond(int workers, Duration duration, Worker worker) throws Exception {
+        LongAdder done = new LongAdder();
         long deadline = System.nanoTime() + duration.toNanos();
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
         List<Future<?>> futures = new ArrayList<>();
         long start = System.nanoTime();
-        for (int w = 0; w < concurrency; w++) {
+        for (int w = 0; w < workers; w++) {
             futures.add(pool.submit(() -> {
-                while (System.nanoTime() < deadline) {
-                    HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/v1/end_users/1"))
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .header("Authorization", "Bearer bench")
-                            .PUT(HttpRequest.BodyPublishers.ofString("properties%5Bcustom_event_name%5D=Bench+Event&properties%5Bplan%5D=pro"))
-                            .build();
-                    try {
-                        client.send(request, HttpResponse.BodyHandlers.discarding());
-                        sent.increment();
-                    } catch (java.io.IOException e) {
-                        // a connection the server closed: the client opens another; the rate counts answered requests
-                    }
-                }
+                worker.run(deadline, done);
                 return null;
             }));
         }
@@ -103,6 +102,6 @@ final class Baselines {
             f.get();
         }
         pool.shutdownNow();
-        return sent.sum() / ((System.nanoTime() - start) / 1e9);
+        return done.sum() / ((System.nanoTime() - start) / 1e9);
     }
 }

@@ -32,12 +32,9 @@ public class IngressReplies implements Processor {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    /** The reply to a request whose events are all stored (or refused one by one, each with its reason). */
     @Override
     public void process(Exchange exchange) {
-        accepted(exchange);
-    }
-
-    public void accepted(Exchange exchange) {
         IntakeResult result = exchange.getMessage().getBody(IntakeResult.class);
         reply(exchange.getMessage(), 200, acceptedJson(result));
     }
