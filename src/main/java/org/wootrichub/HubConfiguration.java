@@ -5,6 +5,9 @@ import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.AggregationStrategy;
@@ -153,13 +156,37 @@ public class HubConfiguration implements CamelConfiguration {
 
     /**
      * What must happen in this order, before the first route starts: the broker, JMS on it, the HTTP servers' guards,
-     * the users' holds. Once the context has fully started (the management server and the metrics registry exist only
-     * then): the gauges and the admin API.
+     * the users' holds. Starting the embedded broker and reading what it holds (parked events, pending changes) take
+     * a second of a start; they run on a thread of their own while Camel reads and builds the routes, and the routes
+     * wait for them (docs/benchmarks.md, start to ready). Once the context has fully started (the management server
+     * and the metrics registry exist only then): the gauges and the admin API.
      */
     @Override
     public void configure(CamelContext context) throws Exception {
         QueueNames queues = context.getRegistry().lookupByNameAndType("hubQueues", QueueNames.class);
-        startEmbeddedBroker(context, queues);
+        EmbeddedBroker broker = blankToNull(brokerUrl) == null ? new EmbeddedBroker(Path.of(dataDir.trim()), queues,
+                duplicateIdCacheSize, embeddedTcpPort, outcomesMax) : null;
+        if (broker != null) {
+            // added before the pool's stop service, so stopped after it
+            context.addService(broker, true, true);
+        }
+        BrokerManagement management = new BrokerManagement(artemis);
+        UserHolds holds = context.getRegistry().lookupByNameAndType("userHolds", UserHolds.class);
+        HoldsFromBroker holdsFromBroker = new HoldsFromBroker(holds, management, queues.events(), holdsRestoreLimit,
+                HubSettings.parseDuration(holdsRefresh), System::currentTimeMillis);
+        PendingSweep sweep = coalesceEnabled ? pendingSweep(context, queues) : null;
+        CompletableFuture<Void> brokerRead = onItsOwnThread("hub-broker-start", () -> {
+            if (broker != null) {
+                broker.start();
+                embeddedBroker = broker;
+            }
+            // holds live in memory: rebuilt before the first event is dispatched, then refreshed for groups taken over
+            holdsFromBroker.restoreAll();
+            if (sweep != null) {
+                wakeAll(sweep);
+            }
+            return null;
+        });
         EventPublisher publisher = context.getRegistry().lookupByNameAndType("eventPublisher", EventPublisher.class);
         // added after the broker, so stopped before it
         context.addService(new ServiceSupport() {
@@ -180,24 +207,7 @@ public class HubConfiguration implements CamelConfiguration {
         guards.install(context);
         // HubApplication asks it, once started, whether both servers listen
         context.getRegistry().bind("httpServerGuards", guards);
-        BrokerManagement management = new BrokerManagement(artemis);
-        UserHolds holds = context.getRegistry().lookupByNameAndType("userHolds", UserHolds.class);
-        HoldsFromBroker holdsFromBroker = new HoldsFromBroker(holds, management, queues.events(), holdsRestoreLimit,
-                HubSettings.parseDuration(holdsRefresh), System::currentTimeMillis);
-        // holds live in memory: rebuilt before the first event is dispatched, then refreshed for groups taken over
-        holdsFromBroker.restoreAll();
-        // started here: a service added while camel-main configures the context is not started with it
-        holdsFromBroker.start();
-        context.addService(holdsFromBroker, true, true);
         OutcomeWriter outcomeWriter = context.getRegistry().lookupByNameAndType("outcomeWriter", OutcomeWriter.class);
-        outcomeWriter.start();
-        // added after the pool's stop service, so stopped (and what waits written) before it, after the routes
-        context.addService(outcomeWriter, true, true);
-        if (coalesceEnabled) {
-            wakePendingChanges(context, queues);
-            // added after the pool's stop service, so stopped before it
-            context.addService(context.getRegistry().lookupByNameAndType("pendingFlusher", PendingFlusher.class), true, true);
-        }
         bindDispatchSteps(context);
         HubMetrics metrics = context.getRegistry().lookupByNameAndType("hubMetrics", HubMetrics.class);
         metrics.bind(holds);
@@ -205,6 +215,22 @@ public class HubConfiguration implements CamelConfiguration {
         metrics.bind(new BacklogGauges(management, queues, BACKLOG_REFRESH_MILLIS, System::currentTimeMillis));
         IngressFront front = new IngressFront(corsOrigins, maxBodySize, metrics);
         context.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarting(CamelContext starting, boolean alreadyStarted) throws Exception {
+                // after the routes are built, before the first one starts
+                await(brokerRead);
+                // each added after the pool's stop service, so stopped (and what waits written) before it
+                holdsFromBroker.start();
+                starting.addService(holdsFromBroker, true, true);
+                outcomeWriter.start();
+                starting.addService(outcomeWriter, true, true);
+                if (sweep != null) {
+                    sweep.start();
+                    starting.addService(sweep, true, true);
+                    starting.addService(starting.getRegistry().lookupByNameAndType("pendingFlusher", PendingFlusher.class), true, true);
+                }
+            }
+
             @Override
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
                 // the ingress server's router exists once the servers have started, before the routes take requests
@@ -544,23 +570,23 @@ public class HubConfiguration implements CamelConfiguration {
     /**
      * The pending changes live on the broker; memory holds a copy of those this instance sends. Before the first
      * event is dispatched, each one left pending (by a previous run, a kill -9, or another instance) is handed to the
-     * instance that receives its user's events, which may be this one; then the sweep does so every
+     * instance that receives its user's events, which may be this one (wakeAll); then the sweep does so every
      * wootric.coalesce.sweep for the changes of instances that die.
      */
-    private void wakePendingChanges(CamelContext context, QueueNames queues) throws Exception {
+    private PendingSweep pendingSweep(CamelContext context, QueueNames queues) {
         PendingStore store = new PendingStore(artemis, queues.pending());
-        PendingSweep sweep = new PendingSweep(context.getRegistry().lookupByNameAndType("pendingChanges", PendingChanges.class),
+        return new PendingSweep(context.getRegistry().lookupByNameAndType("pendingChanges", PendingChanges.class),
                 store::readAll, changes -> store.wakeOwners(queues.events(), changes), HubSettings.parseDuration(coalesceSweep),
                 System::currentTimeMillis);
+    }
+
+    private static void wakeAll(PendingSweep sweep) {
         try {
             sweep.wakeAll();
         } catch (RuntimeException e) {
             LOG.warn("Could not read the pending changes ({}); the sweep tries again, and each user's is read when the user's "
                     + "next event comes", e.getMessage());
         }
-        // started here: a service added while camel-main configures the context is not started with it
-        sweep.start();
-        context.addService(sweep, true, true);
     }
 
     /** The admin API and the console, on the management port, only when HUB_ADMIN_TOKEN is set. */
@@ -575,14 +601,30 @@ public class HubConfiguration implements CamelConfiguration {
                 new Overview(metrics.registry(), queues, Clock.systemUTC()), token).mount(context, managementPort);
     }
 
-    private void startEmbeddedBroker(CamelContext context, QueueNames queues) throws Exception {
-        if (blankToNull(brokerUrl) == null) {
-            EmbeddedBroker broker = new EmbeddedBroker(Path.of(dataDir.trim()), queues, duplicateIdCacheSize, embeddedTcpPort,
-                    outcomesMax);
-            broker.start();
-            embeddedBroker = broker;
-            // added before the pool's stop service, so stopped after it
-            context.addService(broker, true, true);
+    /** What a start does beside the main thread; its failure is the start's, when awaited. */
+    private static CompletableFuture<Void> onItsOwnThread(String name, Callable<Void> work) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                work.call();
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return done;
+    }
+
+    private static void await(CompletableFuture<Void> work) throws Exception {
+        try {
+            work.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 

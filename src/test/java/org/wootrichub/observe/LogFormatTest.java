@@ -3,13 +3,16 @@ package org.wootrichub.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.routing.Route;
 import org.apache.logging.log4j.core.appender.routing.RoutingAppender;
 import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.Node;
 import org.apache.logging.log4j.core.impl.Log4jLogEvent;
 import org.apache.logging.log4j.layout.template.json.JsonTemplateLayout;
 import org.apache.logging.log4j.message.SimpleMessage;
@@ -33,8 +36,15 @@ class LogFormatTest {
     }
 
     @Test
+    void theJsonAppenderIsMadeOnlyWhenTheFirstJsonLineIsWritten() {
+        // made at start, its layout took a tenth of a second of every start, text or JSON
+        assertThat(configuration.<Appender>getAppender("json")).isNull();
+        assertThat(configuration.getAppenders()).containsOnlyKeys("format", "text");
+    }
+
+    @Test
     void jsonLinesCarryTheEventsMessageIdAndUserKeyAsFields() {
-        Appender json = configuration.getAppender("json");
+        Appender json = jsonAppender();
         assertThat(json.getLayout()).isInstanceOf(JsonTemplateLayout.class);
         SortedArrayStringMap mdc = new SortedArrayStringMap();
         mdc.putValue(LogValues.MESSAGE_ID, "m-1");
@@ -53,5 +63,14 @@ class LogFormatTest {
         assertThat(fields.path("messageId").asText()).isEqualTo("m-1");
         assertThat(fields.path("userKey").asText()).isEqualTo("user-1");
         assertThat(fields.path("@timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+    }
+
+    /** The appender of the routing appender's "json" route, made from its definition as the routing appender makes it. */
+    private Appender jsonAppender() {
+        Route route = Arrays.stream(((RoutingAppender) configuration.getAppender("format")).getRoutes().getRoutes())
+                .filter(r -> "json".equals(r.getKey())).findFirst().orElseThrow();
+        Node definition = new Node(route.getNode().getChildren().get(0));
+        configuration.createConfiguration(definition, Log4jLogEvent.newBuilder().build());
+        return definition.getObject(Appender.class);
     }
 }
