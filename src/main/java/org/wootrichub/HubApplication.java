@@ -29,6 +29,15 @@ public final class HubApplication {
     }
 
     public static void main(String[] args) throws Exception {
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs the hub until it is stopped; returns the process's exit status.
+     *
+     * @param listeners more listeners on Camel Main (the class archive's training start)
+     */
+    static int run(String[] args, MainListenerSupport... listeners) {
         Main main = new Main();
         // an instance, not the class: camel-main 4.18 post-processes a configuration class twice (once as it makes it),
         // which would make every bean twice
@@ -38,6 +47,9 @@ public final class HubApplication {
         main.configure().withRoutesIncludePattern(routes);
         PortCheck ports = new PortCheck(main);
         main.addMainListener(ports);
+        for (MainListenerSupport listener : listeners) {
+            main.addMainListener(listener);
+        }
         // the process ends with Camel: a start that failed, or camel.main.durationMaxSeconds, would otherwise leave it
         // waiting on the broker's and HTTP server's threads (the launcher's class-archive training relies on this)
         int exit;
@@ -48,7 +60,7 @@ public final class HubApplication {
             LoggerFactory.getLogger(HubApplication.class).error("The hub could not start: {}", e.getMessage(), e);
             exit = 1;
         }
-        System.exit(ports.failed() ? 1 : exit);
+        return ports.failed() ? 1 : exit;
     }
 
     /**

@@ -180,11 +180,15 @@ public class HubConfiguration implements CamelConfiguration {
                 broker.start();
                 embeddedBroker = broker;
             }
+            // the two reads are a few broker requests each, independent of each other
+            CompletableFuture<Void> pendingRead = sweep == null ? CompletableFuture.completedFuture(null)
+                    : onItsOwnThread("hub-pending-read", () -> {
+                        wakeAll(sweep);
+                        return null;
+                    });
             // holds live in memory: rebuilt before the first event is dispatched, then refreshed for groups taken over
             holdsFromBroker.restoreAll();
-            if (sweep != null) {
-                wakeAll(sweep);
-            }
+            await(pendingRead);
             return null;
         });
         EventPublisher publisher = context.getRegistry().lookupByNameAndType("eventPublisher", EventPublisher.class);

@@ -94,8 +94,13 @@ public class HoldsFromBroker extends PeriodicService {
     }
 
     /** The parked events, or null when there are more than the limit. */
+    /** The parked events, none without asking for the list when the broker counts none, or null past the limit. */
     private List<ParkedEvents.Parked> listWithinLimit() throws Exception {
-        return ParkedEvents.count(broker, queue) > limit ? null : ParkedEvents.list(broker, queue);
+        long count = ParkedEvents.count(broker, queue);
+        if (count == 0) {
+            return List.of();
+        }
+        return count > limit ? null : ParkedEvents.list(broker, queue);
     }
 
     private boolean restore(ParkedEvents.Parked event) {

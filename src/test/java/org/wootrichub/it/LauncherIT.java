@@ -40,6 +40,8 @@ class LauncherIT {
                             "org.apache.camel.main.Main source: shared objects file (top)",
                             "org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl source: shared objects file (top)",
                             "io.vertx.core.impl.VertxImpl source: shared objects file (top)");
+            assertThat(classes).as("the training asked the hub what its first minute asks it: a request's classes are there too")
+                    .contains("io.vertx.ext.web.impl.RoutingContextImpl source: shared objects file (top)");
         }
     }
 
