@@ -18,6 +18,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.Processor;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy;
@@ -74,6 +75,7 @@ import org.wootrichub.observe.HubMetrics;
 import org.wootrichub.observe.SecretMasker;
 import org.wootrichub.wootric.budget.BudgetLane;
 import org.wootrichub.wootric.CamelWootricTransport;
+import org.wootrichub.wootric.DeferredTlsHttpComponent;
 import org.wootrichub.wootric.recording.DryRunTransport;
 import org.wootrichub.wootric.recording.RecordingTransport;
 import org.wootrichub.wootric.budget.BudgetStep;
@@ -399,6 +401,12 @@ public class HubConfiguration implements CamelConfiguration {
             LOG.warn("No Wootric credentials (WOOTRIC_CLIENT_ID and WOOTRIC_CLIENT_SECRET): deliveries will be dead-lettered as auth_failed");
         }
         return credentials;
+    }
+
+    /** The "http" component of the route files (the Wootric calls); camel.component.http.* configure it as Camel's own. */
+    @BindToRegistry("http")
+    public HttpComponent http() {
+        return new DeferredTlsHttpComponent();
     }
 
     @BindToRegistry

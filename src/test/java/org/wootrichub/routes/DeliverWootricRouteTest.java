@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import java.security.cert.CertPathBuilderException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +19,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.test.main.junit5.ReplaceInRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.wootrichub.broker.HubHeaders;
 import org.wootrichub.wootric.CamelWootricTransport;
+import org.wootrichub.wootric.DeferredTlsHttpComponent;
 import org.wootrichub.wootric.WootricAnswer;
 import org.wootrichub.wootric.budget.BudgetLane;
 import org.wootrichub.wootric.budget.RateLimiter;
@@ -77,6 +80,17 @@ class DeliverWootricRouteTest extends RouteTestSupport {
     @AfterAll
     void stopWootric() {
         wootric.stop();
+    }
+
+    @Test
+    void theHttpComponentIsTheHubsWithCamelsSettings() {
+        HttpComponent http = producer.getCamelContext().getComponent("http", HttpComponent.class);
+        // its TLS context is made at the first https connection, not at start
+        assertThat(http).isInstanceOf(DeferredTlsHttpComponent.class);
+        // camel.component.http.* reach it as they reach Camel's own (application.properties)
+        assertThat(http.getConnectTimeout()).isEqualTo(5_000);
+        assertThat(http.getResponseTimeout()).isEqualTo(20_000);
+        assertThat(http.isAutomaticRetriesDisabled()).isTrue();
     }
 
     @Test
@@ -157,6 +171,27 @@ class DeliverWootricRouteTest extends RouteTestSupport {
         assertThat(answer.status()).isEqualTo(200);
         assertThat(budget).isEmpty();
         wootric.verify(postRequestedFor(urlEqualTo("/oauth/token")).withoutHeader(HubHeaders.BUDGET_LANE));
+    }
+
+    @Test
+    void anHttpsCallIsMadeWithTheJdksTrustedCertificates() {
+        // WireMock's own certificate is self-signed: a TLS connection that checks it with the JDK's trust store refuses it
+        WireMockServer untrusted = new WireMockServer(options().dynamicPort().dynamicHttpsPort());
+        untrusted.start();
+        try {
+            untrusted.stubFor(post(urlEqualTo("/oauth/token")).willReturn(aResponse().withStatus(200).withBody("{}")));
+
+            Exchange answer = producer.send("direct:wootric-http", exchange -> {
+                exchange.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
+                exchange.getMessage().setHeader(Exchange.HTTP_URI, "https://localhost:" + untrusted.httpsPort() + "/oauth/token");
+            });
+
+            assertThat(answer.getException()).isNotNull();
+            assertThat(answer.getException()).hasRootCauseInstanceOf(CertPathBuilderException.class);
+            untrusted.verify(0, postRequestedFor(urlEqualTo("/oauth/token")));
+        } finally {
+            untrusted.stop();
+        }
     }
 
     private Exchange call(String route, String method, String path) {

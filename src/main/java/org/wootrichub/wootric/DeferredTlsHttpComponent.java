@@ -1,0 +1,102 @@
+package org.wootrichub.wootric;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.util.function.Supplier;
+import javax.net.ssl.HostnameVerifier;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.hc.client5.http.socket.ConnectionSocketFactory;
+import org.apache.hc.client5.http.socket.LayeredConnectionSocketFactory;
+import org.apache.hc.client5.http.socket.PlainConnectionSocketFactory;
+import org.apache.hc.client5.http.ssl.SSLConnectionSocketFactory;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.config.Registry;
+import org.apache.hc.core5.http.config.RegistryBuilder;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.ssl.SSLContexts;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * Camel's HTTP component (the Wootric calls), whose default TLS context is made at the first https connection
+ * instead of when the routes are built: reading the JDK's trust store took 0.1 to 0.2 s of every start, on the path
+ * to ready (docs/benchmarks.md, start to ready). The connections are HttpClient's own {@link SSLConnectionSocketFactory}
+ * with the context Camel would have made; TLS settings given to the component (sslContextParameters) are used as
+ * Camel uses them.
+ */
+public class DeferredTlsHttpComponent extends HttpComponent {
+
+    @Override
+    protected Registry<ConnectionSocketFactory> createConnectionRegistry(HostnameVerifier hostnameVerifier,
+            SSLContextParameters sslContextParameters, boolean useSystemProperties) throws GeneralSecurityException, IOException {
+        if (sslContextParameters != null) {
+            return super.createConnectionRegistry(hostnameVerifier, sslContextParameters, useSystemProperties);
+        }
+        return RegistryBuilder.<ConnectionSocketFactory>create()
+                .register("http", PlainConnectionSocketFactory.getSocketFactory())
+                .register("https", new Deferred(() -> new SSLConnectionSocketFactory(
+                        useSystemProperties ? SSLContexts.createSystemDefault() : SSLContexts.createDefault(), hostnameVerifier)))
+                .build();
+    }
+
+    /** Makes the TLS socket factory when the first https connection needs it; every call is the factory's own. */
+    static final class Deferred implements LayeredConnectionSocketFactory {
+        private final Supplier<LayeredConnectionSocketFactory> make;
+        private volatile LayeredConnectionSocketFactory made;
+
+        Deferred(Supplier<LayeredConnectionSocketFactory> make) {
+            this.make = make;
+        }
+
+        LayeredConnectionSocketFactory factory() {
+            LayeredConnectionSocketFactory factory = made;
+            if (factory == null) {
+                synchronized (this) {
+                    factory = made;
+                    if (factory == null) {
+                        factory = make.get();
+                        made = factory;
+                    }
+                }
+            }
+            return factory;
+        }
+
+        @Override
+        public Socket createSocket(HttpContext context) throws IOException {
+            return factory().createSocket(context);
+        }
+
+        @Override
+        public Socket createSocket(Proxy proxy, HttpContext context) throws IOException {
+            return factory().createSocket(proxy, context);
+        }
+
+        @Override
+        public Socket connectSocket(TimeValue connectTimeout, Socket socket, HttpHost host, InetSocketAddress remoteAddress,
+                InetSocketAddress localAddress, HttpContext context) throws IOException {
+            return factory().connectSocket(connectTimeout, socket, host, remoteAddress, localAddress, context);
+        }
+
+        @Override
+        public Socket connectSocket(Socket socket, HttpHost host, InetSocketAddress remoteAddress, InetSocketAddress localAddress,
+                Timeout connectTimeout, Object attachment, HttpContext context) throws IOException {
+            return factory().connectSocket(socket, host, remoteAddress, localAddress, connectTimeout, attachment, context);
+        }
+
+        @Override
+        public Socket createLayeredSocket(Socket socket, String target, int port, HttpContext context) throws IOException {
+            return factory().createLayeredSocket(socket, target, port, context);
+        }
+
+        @Override
+        public Socket createLayeredSocket(Socket socket, String target, int port, Object attachment, HttpContext context)
+                throws IOException {
+            return factory().createLayeredSocket(socket, target, port, attachment, context);
+        }
+    }
+}
