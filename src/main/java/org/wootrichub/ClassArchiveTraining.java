@@ -1,7 +1,6 @@
 package org.wootrichub;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.MainSupport;
@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The class archive's training start (bin/wootric-hub with HUB_CDS=train): the hub on two free ports, asked what its
+ * The class archive's training start (bin/wootric-hub with HUB_CDS=train): the hub on free ports, asked what its
  * first minute asks it (the ready checks, events on the batch, single-event and analytics.js paths, a refused write
  * key, a metrics scrape), until it has dispatched the events; then it stops. The JVM writes every class it loaded,
  * so the classes that only a request or an event loads come from the archive too (about a tenth of a second of the
@@ -36,28 +36,30 @@ public final class ClassArchiveTraining extends MainListenerSupport {
     private static final Duration DISPATCHED_WITHIN = Duration.ofSeconds(10);
     private static final int EVENTS = 5;
 
-    private final int ingressPort;
-    private final int managementPort;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private volatile int ingressPort;
+    private volatile int managementPort;
     private volatile boolean failed;
 
-    private ClassArchiveTraining(int ingressPort, int managementPort) {
-        this.ingressPort = ingressPort;
-        this.managementPort = managementPort;
-    }
-
-    public static void main(String[] args) throws Exception {
-        ClassArchiveTraining training = new ClassArchiveTraining(freePort(), freePort());
-        // system properties win over application.properties (the launcher leaves HUB_HTTP_PORT and
-        // HUB_MANAGEMENT_PORT out of the training's environment)
-        System.setProperty("hub.http-port", Integer.toString(training.ingressPort));
-        System.setProperty("hub.management-port", Integer.toString(training.managementPort));
+    public static void main(String[] args) {
+        ClassArchiveTraining training = new ClassArchiveTraining();
         int exit = HubApplication.run(args, training);
         System.exit(training.failed ? 1 : exit);
     }
 
     @Override
     public void afterStart(BaseMainSupport main) {
+        // the launcher asks for port 0: the servers' own ports, once they listen (one server when both are the same)
+        for (VertxPlatformHttpRouter router : main.getCamelContext().getRegistry().findByType(VertxPlatformHttpRouter.class)) {
+            if (router.isMainServer()) {
+                ingressPort = router.getServer().getPort();
+            } else {
+                managementPort = router.getServer().getPort();
+            }
+        }
+        if (managementPort == 0) {
+            managementPort = ingressPort;
+        }
         Thread requests = new Thread(() -> {
             try {
                 ask();
@@ -163,9 +165,4 @@ public final class ClassArchiveTraining extends MainListenerSupport {
         return "Basic " + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -157,8 +157,8 @@ public class HubConfiguration implements CamelConfiguration {
     private volatile EmbeddedBroker embeddedBroker;
 
     /**
-     * What must happen in this order, before the first route starts: the broker, JMS on it, the HTTP servers' guards,
-     * the users' holds. Starting the embedded broker and reading what it holds (parked events, pending changes) take
+     * What must happen before the first route starts: the broker, JMS on it, the HTTP servers' guards, the users'
+     * holds. Starting the embedded broker and reading what it holds (parked events, pending changes) take
      * a second of a start; they run on a thread of their own while Camel reads and builds the routes, and the routes
      * wait for them (docs/benchmarks.md, start to ready). Once the context has fully started (the management server
      * and the metrics registry exist only then): the gauges and the admin API.
@@ -172,22 +172,33 @@ public class HubConfiguration implements CamelConfiguration {
             // added before the pool's stop service, so stopped after it
             context.addService(broker, true, true);
         }
+        CompletableFuture<Void> brokerRead = new CompletableFuture<>();
+        // a start that fails before the broker thread is done stops the broker only once that thread is: a broker
+        // stopped while it starts could be left running
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                brokerRead.exceptionally(failed -> null).join();
+            }
+        }, true, true);
         BrokerManagement management = new BrokerManagement(artemis);
         UserHolds holds = context.getRegistry().lookupByNameAndType("userHolds", UserHolds.class);
         HoldsFromBroker holdsFromBroker = new HoldsFromBroker(holds, management, queues.events(), holdsRestoreLimit,
                 HubSettings.parseDuration(holdsRefresh), System::currentTimeMillis);
         PendingSweep sweep = coalesceEnabled ? pendingSweep(context, queues) : null;
-        CompletableFuture<Void> brokerRead = onItsOwnThread("hub-broker-start", () -> {
+        onItsOwnThread("hub-broker-start", brokerRead, () -> {
             if (broker != null) {
                 broker.start();
                 embeddedBroker = broker;
             }
             // the two reads are a few broker requests each, independent of each other
-            CompletableFuture<Void> pendingRead = sweep == null ? CompletableFuture.completedFuture(null)
-                    : onItsOwnThread("hub-pending-read", () -> {
-                        wakeAll(sweep);
-                        return null;
-                    });
+            CompletableFuture<Void> pendingRead = new CompletableFuture<>();
+            onItsOwnThread("hub-pending-read", pendingRead, () -> {
+                if (sweep != null) {
+                    wakeAll(sweep);
+                }
+                return null;
+            });
             // holds live in memory: rebuilt before the first event is dispatched, then refreshed for groups taken over
             holdsFromBroker.restoreAll();
             await(pendingRead);
@@ -247,6 +258,9 @@ public class HubConfiguration implements CamelConfiguration {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
+                if (started.getComponent("http") instanceof DeferredTlsHttpComponent http) {
+                    http.makeTlsInBackground();
+                }
                 metrics.start();
                 mountAdminApi(started, queues, metrics);
             }
@@ -613,9 +627,8 @@ public class HubConfiguration implements CamelConfiguration {
                 new Overview(metrics.registry(), queues, Clock.systemUTC()), token).mount(context, managementPort);
     }
 
-    /** What a start does beside the main thread; its failure is the start's, when awaited. */
-    private static CompletableFuture<Void> onItsOwnThread(String name, Callable<Void> work) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+    /** What a start does beside the main thread, completing done; its failure is the start's, when awaited. */
+    private static void onItsOwnThread(String name, CompletableFuture<Void> done, Callable<Void> work) {
         Thread thread = new Thread(() -> {
             try {
                 work.call();
@@ -626,7 +639,6 @@ public class HubConfiguration implements CamelConfiguration {
         }, name);
         thread.setDaemon(true);
         thread.start();
-        return done;
     }
 
     private static void await(CompletableFuture<Void> work) throws Exception {

@@ -93,7 +93,6 @@ public class HoldsFromBroker extends PeriodicService {
         }
     }
 
-    /** The parked events, or null when there are more than the limit. */
     /** The parked events, none without asking for the list when the broker counts none, or null past the limit. */
     private List<ParkedEvents.Parked> listWithinLimit() throws Exception {
         long count = ParkedEvents.count(broker, queue);

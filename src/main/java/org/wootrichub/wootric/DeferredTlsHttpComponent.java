@@ -5,6 +5,8 @@ import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import javax.net.ssl.HostnameVerifier;
 import org.apache.camel.component.http.HttpComponent;
@@ -20,15 +22,38 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.ssl.SSLContexts;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Camel's HTTP component (the Wootric calls), whose default TLS context is made at the first https connection
- * instead of when the routes are built: reading the JDK's trust store took 0.1 to 0.2 s of every start, on the path
- * to ready (docs/benchmarks.md, start to ready). The connections are HttpClient's own {@link SSLConnectionSocketFactory}
+ * Camel's HTTP component (the Wootric calls), whose default TLS context is made on a thread of its own once the hub
+ * has started ({@link #makeTlsInBackground}), or at the first https connection if that comes first, instead of while
+ * the routes are built: reading the JDK's trust store took 0.1 to 0.2 s of every start, on the path to ready
+ * (docs/benchmarks.md, start to ready). A TLS setup the JVM cannot make (an unreadable trust store) is logged at ERROR
+ * then, as the start would have failed on it. The connections are HttpClient's own {@link SSLConnectionSocketFactory}
  * with the context Camel would have made; TLS settings given to the component (sslContextParameters) are used as
  * Camel uses them.
  */
 public class DeferredTlsHttpComponent extends HttpComponent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeferredTlsHttpComponent.class);
+
+    private final List<Deferred> deferred = new CopyOnWriteArrayList<>();
+
+    /** Makes the TLS socket factories of the endpoints made so far, on a thread of its own. */
+    public void makeTlsInBackground() {
+        Thread thread = new Thread(() -> {
+            for (Deferred https : deferred) {
+                try {
+                    https.factory();
+                } catch (RuntimeException e) {
+                    LOG.error("The TLS context of the Wootric calls could not be made ({}): every https call will fail", e.getMessage());
+                }
+            }
+        }, "hub-tls-setup");
+        thread.setDaemon(true);
+        thread.start();
+    }
 
     @Override
     protected Registry<ConnectionSocketFactory> createConnectionRegistry(HostnameVerifier hostnameVerifier,
@@ -36,10 +61,12 @@ public class DeferredTlsHttpComponent extends HttpComponent {
         if (sslContextParameters != null) {
             return super.createConnectionRegistry(hostnameVerifier, sslContextParameters, useSystemProperties);
         }
+        Deferred https = new Deferred(() -> new SSLConnectionSocketFactory(
+                useSystemProperties ? SSLContexts.createSystemDefault() : SSLContexts.createDefault(), hostnameVerifier));
+        deferred.add(https);
         return RegistryBuilder.<ConnectionSocketFactory>create()
                 .register("http", PlainConnectionSocketFactory.getSocketFactory())
-                .register("https", new Deferred(() -> new SSLConnectionSocketFactory(
-                        useSystemProperties ? SSLContexts.createSystemDefault() : SSLContexts.createDefault(), hostnameVerifier)))
+                .register("https", https)
                 .build();
     }
 
@@ -50,6 +77,10 @@ public class DeferredTlsHttpComponent extends HttpComponent {
 
         Deferred(Supplier<LayeredConnectionSocketFactory> make) {
             this.make = make;
+        }
+
+        boolean made() {
+            return made != null;
         }
 
         LayeredConnectionSocketFactory factory() {

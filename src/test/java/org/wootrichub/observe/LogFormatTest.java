@@ -37,7 +37,7 @@ class LogFormatTest {
 
     @Test
     void theJsonAppenderIsMadeOnlyWhenTheFirstJsonLineIsWritten() {
-        // made at start, its layout took a tenth of a second of every start, text or JSON
+        // made at start, its layout took about 40 ms of every start, text or JSON
         assertThat(configuration.<Appender>getAppender("json")).isNull();
         assertThat(configuration.getAppenders()).containsOnlyKeys("format", "text");
     }

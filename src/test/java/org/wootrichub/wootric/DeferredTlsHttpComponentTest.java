@@ -1,10 +1,12 @@
 package org.wootrichub.wootric;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +30,18 @@ class DeferredTlsHttpComponentTest {
 
         assertThat(registry.lookup("https")).isInstanceOf(DeferredTlsHttpComponent.Deferred.class);
         assertThat(registry.lookup("http")).isSameAs(PlainConnectionSocketFactory.getSocketFactory());
+    }
+
+    @Test
+    void onceTheHubHasStartedTheTlsFactoryIsMadeInTheBackground() throws Exception {
+        DeferredTlsHttpComponent component = new DeferredTlsHttpComponent();
+        DeferredTlsHttpComponent.Deferred https = (DeferredTlsHttpComponent.Deferred) component.createConnectionRegistry(null, null, false)
+                .lookup("https");
+        assertThat(https.made()).isFalse();
+
+        component.makeTlsInBackground();
+
+        await().atMost(Duration.ofSeconds(10)).until(https::made);
     }
 
     @Test
