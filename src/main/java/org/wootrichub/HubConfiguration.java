@@ -193,12 +193,14 @@ public class HubConfiguration implements CamelConfiguration {
             }
             // the two reads are a few broker requests each, independent of each other
             CompletableFuture<Void> pendingRead = new CompletableFuture<>();
-            onItsOwnThread("hub-pending-read", pendingRead, () -> {
-                if (sweep != null) {
+            if (sweep == null) {
+                pendingRead.complete(null);
+            } else {
+                onItsOwnThread("hub-pending-read", pendingRead, () -> {
                     wakeAll(sweep);
-                }
-                return null;
-            });
+                    return null;
+                });
+            }
             // holds live in memory: rebuilt before the first event is dispatched, then refreshed for groups taken over
             holdsFromBroker.restoreAll();
             await(pendingRead);
