@@ -5,6 +5,7 @@ import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +39,7 @@ import org.wootrichub.broker.BacklogGauges;
 import org.wootrichub.broker.BrokerManagement;
 import org.wootrichub.broker.EmbeddedBroker;
 import org.wootrichub.broker.EventPublisher;
+import org.wootrichub.ingress.EventLoopHttpEngine;
 import org.wootrichub.broker.QueueNames;
 import org.wootrichub.delivery.Coalescer;
 import org.wootrichub.delivery.DeliveryFailures;
@@ -132,6 +134,8 @@ public class HubConfiguration implements CamelConfiguration {
 
     @PropertyInject("hub.http.worker-threads")
     private int httpWorkerThreads;
+    @PropertyInject("hub.http.event-loops")
+    private int httpEventLoops;
     @PropertyInject("hub.http.header-timeout")
     private String headerTimeout;
     @PropertyInject("hub.http.body-timeout")
@@ -218,11 +222,13 @@ public class HubConfiguration implements CamelConfiguration {
             }
         }, true, true);
         context.getComponent("jms", JmsComponent.class).setConnectionFactory(pool);
-        // idle, header and body timeouts on the ingress and management servers, before they accept a connection
-        // each ingress request waits on a worker thread until its events are stored; the requests waiting together
-        // share a broker commit, so the pool bounds how many can (docs/benchmarks.md, ingress-single and -browser)
+        // idle, header and body timeouts on the ingress and management servers, before they accept a connection;
+        // the ingress route runs on the event loops (EventLoopHttpEngine), so it takes as many as there are cores
+        int eventLoops = httpEventLoops > 0 ? httpEventLoops : Runtime.getRuntime().availableProcessors();
+        VertxOptions vertxOptions = new VertxOptions().setWorkerPoolSize(httpWorkerThreads);
+        vertxOptions.setEventLoopPoolSize(Math.max(vertxOptions.getEventLoopPoolSize(), eventLoops));
         HttpServerGuards guards = new HttpServerGuards(HubSettings.parseDuration(idleTimeout), HubSettings.parseDuration(headerTimeout),
-                HubSettings.parseDuration(bodyTimeout), new VertxOptions().setWorkerPoolSize(httpWorkerThreads));
+                HubSettings.parseDuration(bodyTimeout), vertxOptions, eventLoops);
         guards.install(context);
         // HubApplication asks it, once started, whether both servers listen
         context.getRegistry().bind("httpServerGuards", guards);
@@ -310,6 +316,12 @@ public class HubConfiguration implements CamelConfiguration {
     }
 
     // --- ingress
+
+    /** platform-http's engine: the ingress route runs on the event loop that read its request. */
+    @BindToRegistry("platform-http-engine")
+    public EventLoopHttpEngine platformHttpEngine() {
+        return new EventLoopHttpEngine(Set.of("ingress-http"));
+    }
 
     @BindToRegistry
     public HttpIngress httpIngress(@PropertyInject("hub.write-keys") String writeKeys,

@@ -16,7 +16,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -26,14 +28,17 @@ import java.util.function.Predicate;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import org.apache.activemq.artemis.api.core.ActiveMQTransactionRolledBackException;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
+import org.apache.camel.support.AsyncCallbackToCompletableFutureAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.observe.HubMetrics;
 
 /**
- * Persists the events of requests on the broker, and returns only once the broker has stored every event of the
- * caller's request, so a 200 to the client still means stored.
+ * Persists the events of requests on the broker; a request goes on only once the broker has stored every one of its
+ * events, so a 200 to the client still means stored. On the HTTP ingress the route waits without a thread (as an
+ * {@link AsyncProcessor}, continued on the request's event loop); queue ingress waits in {@link #publish}.
  * <p>
  * Group commit: a writer thread takes the requests that arrived while it was committing its last group and stores
  * them all in one broker transaction, so concurrent requests share one journal sync, and a paged backlog costs the
@@ -51,10 +56,13 @@ import org.wootrichub.observe.HubMetrics;
  * Queue ingress calls this from inside a transacted consumer: the writer's session is its own, so the consumer's
  * transaction never holds an event whose duplicate would roll it back.
  * <p>
- * A processor on the ingress routes (the body is the {@link IntakeResult}) rather than a bean step: Camel's bean
+ * A processor on the HTTP ingress route (the body is the {@link IntakeResult}) rather than a bean step: Camel's bean
  * binding on every request cost more than the step's own work (docs/benchmarks.md, session 9).
  */
-public class EventPublisher implements AutoCloseable, Processor {
+public class EventPublisher implements AutoCloseable, AsyncProcessor {
+
+    /** The exchange property with the {@link Executor} on which the route goes on once the events are stored. */
+    public static final String CONTINUE_ON = "hubContinueOn";
 
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
 
@@ -98,10 +106,73 @@ public class EventPublisher implements AutoCloseable, Processor {
         publish(exchange.getMessage().getBody(IntakeResult.class));
     }
 
+    /**
+     * Hands the request's events to the writers and returns at once; the route goes on when they are stored, on the
+     * exchange's {@link #CONTINUE_ON} executor if it has one (the HTTP ingress's event loop), else on the writer's
+     * thread. Not stored: the exchange fails with {@link BrokerUnavailable}.
+     */
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        IntakeResult result = exchange.getMessage().getBody(IntakeResult.class);
+        if (result.accepted().isEmpty() && result.rejected().isEmpty()) {
+            callback.done(true);
+            return true;
+        }
+        Executor continueOn = exchange.getProperty(CONTINUE_ON, Executor.class);
+        CompletableFuture<Void> stored;
+        try {
+            stored = store(result);
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        stored.orTimeout(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((done, failure) -> {
+            Runnable next = () -> {
+                try {
+                    if (failure == null) {
+                        counted(result);
+                    } else {
+                        exchange.setException(notStored(failure));
+                    }
+                } catch (RuntimeException e) {
+                    exchange.setException(e);
+                } finally {
+                    callback.done(false);
+                }
+            };
+            if (continueOn == null) {
+                next.run();
+                return;
+            }
+            try {
+                continueOn.execute(next);
+            } catch (RuntimeException e) {
+                // the event loop is gone (the hub is stopping): the exchange is completed here instead
+                next.run();
+            }
+        });
+        return false;
+    }
+
+    @Override
+    public CompletableFuture<Exchange> processAsync(Exchange exchange) {
+        AsyncCallbackToCompletableFutureAdapter<Exchange> callback = new AsyncCallbackToCompletableFutureAdapter<>(exchange);
+        process(exchange, callback);
+        return callback.getFuture();
+    }
+
+    /** Returns once the request's events are stored. */
     public void publish(IntakeResult result) {
         if (result.accepted().isEmpty() && result.rejected().isEmpty()) {
             return;
         }
+        awaitStored(store(result));
+        counted(result);
+    }
+
+    /** Hands the events to the writers: the future completes once they are stored (or fails: not stored). */
+    protected CompletableFuture<Void> store(IntakeResult result) {
         Request request = new Request(result);
         startWriter();
         waiting.add(request);
@@ -109,7 +180,23 @@ public class EventPublisher implements AutoCloseable, Processor {
             // close() may have failed the waiting requests before this one arrived
             request.done.completeExceptionally(new JMSException("the hub is stopping"));
         }
-        request.await();
+        return request.done;
+    }
+
+    private static void awaitStored(CompletableFuture<Void> stored) {
+        try {
+            stored.get(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw notStored(e.getCause());
+        } catch (TimeoutException e) {
+            throw notStored(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerUnavailable("interrupted while the broker stored the events", e);
+        }
+    }
+
+    private void counted(IntakeResult result) {
         metrics.ingress("accepted", result.accepted().size());
         metrics.ingress("rejected", result.rejected().size());
     }
@@ -409,20 +496,14 @@ public class EventPublisher implements AutoCloseable, Processor {
         void stored() {
             done.complete(null);
         }
+    }
 
-        void await() {
-            try {
-                done.get(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                throw new BrokerUnavailable("the broker did not store the events: " + cause.getMessage(), cause);
-            } catch (TimeoutException e) {
-                throw new BrokerUnavailable("the broker did not store the events within " + STORE_TIMEOUT_SECONDS + " s", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BrokerUnavailable("interrupted while the broker stored the events", e);
-            }
+    private static BrokerUnavailable notStored(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof TimeoutException) {
+            return new BrokerUnavailable("the broker did not store the events within " + STORE_TIMEOUT_SECONDS + " s", cause);
         }
+        return new BrokerUnavailable("the broker did not store the events: " + cause.getMessage(), cause);
     }
 
     /** Counts the broker's confirmations of a request's sends; any failure fails the whole request. */

@@ -2,6 +2,8 @@ package org.wootrichub.ingress;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -12,6 +14,8 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import java.lang.reflect.InvocationTargetException;
@@ -22,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -44,8 +50,13 @@ import org.wootrichub.observe.LogValues;
  * </ul>
  *
  * A request being processed has no deadline here. Bodies are read on the event loop before a route runs, so a slow
- * client never holds a worker thread; these deadlines also free its connection. A client that goes away in the
+ * client never holds a thread; these deadlines also free its connection. A client that goes away in the
  * middle of a body is logged at DEBUG, not as Vert.x's "Unhandled exception in router" ERROR.
+ *
+ * <p>Vert.x gives a server one event loop for all its connections. The ingress route runs on it
+ * ({@link EventLoopHttpEngine}), so one loop would make one core the limit: once a server listens, servers of the
+ * same handlers listen on the same port from the other event loops ({@code hub.http.event-loops} in all), and Vert.x
+ * hands each new connection to the next of them.
  *
  * <p>Camel 4.18's main HTTP servers (camel.server.*, camel.management.*) offer no timeout option and build their
  * Vert.x server options themselves, so each server is given its own Vert.x instance whose createHttpServer adds the
@@ -63,12 +74,16 @@ public final class HttpServerGuards {
     private final List<Vertx> instances = new ArrayList<>();
     private final Map<Integer, String> listenFailures = new ConcurrentHashMap<>();
     private final VertxOptions options;
+    private final int eventLoops;
 
     /**
-     * @param options of the Vert.x instance made for each server (its worker pool runs the routes of its requests)
+     * @param options of the Vert.x instance made for each server (its worker pool runs what may wait: the admin API's
+     *     broker requests, platform-http routes other than the ingress)
+     * @param eventLoops how many event loops take each server's connections
      */
-    public HttpServerGuards(Duration idle, Duration header, Duration body, VertxOptions options) {
+    public HttpServerGuards(Duration idle, Duration header, Duration body, VertxOptions options, int eventLoops) {
         this.options = options;
+        this.eventLoops = eventLoops;
         this.idleNanos = idle.toNanos();
         this.headerNanos = header.toNanos();
         this.bodyNanos = body.toNanos();
@@ -130,15 +145,16 @@ public final class HttpServerGuards {
                         ? new HttpServerOptions(given) : new HttpServerOptions();
                 // without HTTP/2 over cleartext a connection is an HTTP/1.1 connection from its first byte (h2c would
                 // wait for the first bytes to choose, unseen by any handler); Segment's clients speak HTTP/1.1
-                return guarded(vertx, vertx.createHttpServer(options.setHttp2ClearTextEnabled(false)));
+                options.setHttp2ClearTextEnabled(false);
+                return guarded(vertx, vertx.createHttpServer(options), options);
             }
             return null;
         });
     }
 
-    private HttpServer guarded(Vertx vertx, HttpServer server) {
+    private HttpServer guarded(Vertx vertx, HttpServer server, HttpServerOptions options) {
         Map<HttpConnection, Watch> watches = new ConcurrentHashMap<>();
-        server.connectionHandler(connection -> {
+        Handler<HttpConnection> watchConnection = connection -> {
             Watch watch = new Watch(vertx, connection);
             watches.put(connection, watch);
             connection.closeHandler(closed -> {
@@ -146,15 +162,45 @@ public final class HttpServerGuards {
                 watch.stop();
             });
             watch.start();
-        });
+        };
+        server.connectionHandler(watchConnection);
+        // added on the event loop once the server listens, closed with it
+        List<HttpServer> siblings = new CopyOnWriteArrayList<>();
+        AtomicBoolean closed = new AtomicBoolean();
+        List<Handler<HttpServerRequest>> requestHandler = new CopyOnWriteArrayList<>();
         HttpServer[] self = new HttpServer[1];
         self[0] = proxy(HttpServer.class, server, (method, args) -> {
             if (method.getName().equals("listen")) {
-                int port = args != null && args.length > 0 && args[0] instanceof Integer given ? given : -1;
-                Object[] watched = args;
-                if (args != null && args.length > 0 && args[args.length - 1] instanceof Handler) {
-                    watched = args.clone();
-                    watched[args.length - 1] = watchedListen(port, args[args.length - 1]);
+                boolean portGiven = args != null && args.length > 0 && args[0] instanceof Integer;
+                int port = portGiven ? (Integer) args[0] : options.getPort();
+                // Vert.x shares a random port between servers only when it is asked for as a negative number
+                int sharedPort = port == 0 && portGiven && eventLoops > 1 ? -1 : port;
+                String host = args != null && args.length > 1 && args[1] instanceof String given ? given : options.getHost();
+                // on the server's event loop, once it listens: the siblings take the loops it does not use
+                Runnable addSiblings = () -> {
+                    if (sharedPort == 0 || requestHandler.isEmpty()) {
+                        return;
+                    }
+                    EventLoop taken = ((ContextInternal) vertx.getOrCreateContext()).nettyEventLoop();
+                    int added = 0;
+                    for (EventExecutor loop : ((VertxInternal) vertx).getEventLoopGroup()) {
+                        if (added == eventLoops - 1) {
+                            break;
+                        }
+                        if (loop != taken) {
+                            siblings.add(sibling(vertx, (EventLoop) loop, options, watchConnection, requestHandler.get(0),
+                                    sharedPort, host, closed));
+                            added++;
+                        }
+                    }
+                };
+                Object[] watched = args == null ? null : args.clone();
+                if (portGiven) {
+                    watched[0] = sharedPort;
+                }
+                boolean handlerGiven = watched != null && watched.length > 0 && watched[watched.length - 1] instanceof Handler;
+                if (handlerGiven) {
+                    watched[watched.length - 1] = watchedListen(port, watched[watched.length - 1], addSiblings);
                 }
                 Object listening;
                 try {
@@ -165,8 +211,9 @@ public final class HttpServerGuards {
                     }
                     throw (Error) e.getCause();
                 }
-                if (listening instanceof Future<?> future) {
+                if (listening instanceof Future<?> future && !handlerGiven) {
                     // the overloads without a handler answer with a future instead
+                    future.onSuccess(listens -> addSiblings.run());
                     future.onFailure(cause -> listenFailures.put(port, String.valueOf(cause.getMessage())));
                     return listening;
                 }
@@ -175,14 +222,23 @@ public final class HttpServerGuards {
             if (method.getName().equals("requestHandler") && args != null && args.length == 1) {
                 @SuppressWarnings("unchecked")
                 Handler<HttpServerRequest> handler = (Handler<HttpServerRequest>) args[0];
-                server.requestHandler(request -> {
+                Handler<HttpServerRequest> watched = request -> {
                     Watch watch = watches.get(request.connection());
                     if (watch != null) {
                         watch.request(request);
                     }
                     handler.handle(request);
-                });
+                };
+                requestHandler.clear();
+                requestHandler.add(watched);
+                server.requestHandler(watched);
                 return self[0];
+            }
+            if (method.getName().equals("close")) {
+                // the port closes once the last server on it has; a sibling not listening yet never will
+                closed.set(true);
+                siblings.forEach(HttpServer::close);
+                siblings.clear();
             }
             return null;
         });
@@ -190,15 +246,35 @@ public final class HttpServerGuards {
     }
 
     /**
+     * A server on the same port as a server the hub's routes are on, with its handlers, listening on an event loop of
+     * its own: Vert.x hands each new connection to the next server on a port in turn.
+     */
+    private static HttpServer sibling(Vertx vertx, EventLoop loop, HttpServerOptions options, Handler<HttpConnection> connections,
+            Handler<HttpServerRequest> requests, int port, String host, AtomicBoolean closed) {
+        HttpServer sibling = vertx.createHttpServer(options).connectionHandler(connections).requestHandler(requests);
+        VertxInternal internal = (VertxInternal) vertx;
+        ContextInternal context = internal.createEventLoopContext(loop, internal.getWorkerPool(), null);
+        context.runOnContext(v -> {
+            if (!closed.get()) {
+                sibling.listen(port, host).onFailure(cause ->
+                        LOG.warn("An event loop could not take connections on port {}: {}", port, cause.getMessage()));
+            }
+        });
+        return sibling;
+    }
+
+    /**
      * The listen handler of a server, which notes a failure: Camel 4.18's server logs it at WARN, throws it on the
      * event loop and starts the routes as if it listened.
      */
-    private Handler<AsyncResult<HttpServer>> watchedListen(int port, Object given) {
+    private Handler<AsyncResult<HttpServer>> watchedListen(int port, Object given, Runnable onListening) {
         @SuppressWarnings("unchecked")
         Handler<AsyncResult<HttpServer>> handler = (Handler<AsyncResult<HttpServer>>) given;
         return result -> {
             if (result.failed()) {
                 listenFailures.put(port, String.valueOf(result.cause().getMessage()));
+            } else {
+                onListening.run();
             }
             try {
                 handler.handle(result);

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,10 +14,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumerAware;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.junit.jupiter.api.Test;
 import org.wootrichub.broker.IntakeResult;
 import org.wootrichub.broker.QueuedEvent;
+import org.wootrichub.ingress.EventLoopHttpConsumer;
 
 /**
  * The ingress-http route over real HTTP on a random port: reply codes and JSON bodies. The eventPublisher bean is
@@ -27,7 +39,7 @@ class IngressHttpRouteTest extends RouteTestSupport {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private HttpResponse<String> post(String path, String contentType, String writeKey, byte[] body) throws Exception {
+    private HttpRequest request(String path, String contentType, String writeKey, byte[] body) {
         int port = producer.getCamelContext().hasService(VertxPlatformHttpServer.class).getPort();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10))
@@ -37,7 +49,15 @@ class IngressHttpRouteTest extends RouteTestSupport {
             String basic = Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8));
             request.header("Authorization", "Basic " + basic);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return request.build();
+    }
+
+    private HttpRequest request(String path, String writeKey, String json) {
+        return request(path, "application/json", writeKey, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> post(String path, String contentType, String writeKey, byte[] body) throws Exception {
+        return http.send(request(path, contentType, writeKey, body), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String writeKey, String json) throws Exception {
@@ -74,6 +94,105 @@ class IngressHttpRouteTest extends RouteTestSupport {
         assertThat(queued.get("type").asText()).isEqualTo("track");
         assertThat(queued.get("receivedAt").asText()).isNotBlank();
         assertThat(queued.get("messageId").asText()).isEqualTo(event.messageId()).isNotBlank();
+    }
+
+    @Test
+    void theIngressRouteRunsOnTheEventLoopThatReadTheRequestAndAnswersOnceTheWriterHasStored() throws Exception {
+        assertThat(((PlatformHttpConsumerAware) producer.getCamelContext().getRoute("ingress-http").getConsumer()).getPlatformHttpConsumer())
+                .isInstanceOfSatisfying(EventLoopHttpConsumer.class, consumer -> assertThat(consumer.onEventLoop()).isTrue());
+
+        HttpResponse<String> response = post("/v1/track", WRITE_KEY, TRACK);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response)).isEqualTo(JSON.readTree("{\"success\":true}"));
+        assertThat(publisher.storingThreads()).singleElement().asString().startsWith("vert.x-eventloop-thread-");
+    }
+
+    @Test
+    void newConnectionsAreTakenInTurnByEachEventLoop() throws Exception {
+        Set<String> eventLoops = new HashSet<>();
+        // the second event loop's server starts listening just after the first
+        for (int i = 0; i < 20 && eventLoops.size() < 2; i++) {
+            assertThat(onNewConnection(trackRequest())).isEqualTo("HTTP/1.1 200 OK");
+            eventLoops.add(publisher.storingThreads().get(publisher.storingThreads().size() - 1));
+        }
+
+        assertThat(eventLoops).hasSize(2).allSatisfy(thread -> assertThat(thread).startsWith("vert.x-eventloop-thread-"));
+    }
+
+    @Test
+    void aRequestIsAnsweredOnlyOnceItsEventsAreStoredAndMeanwhileNoEventLoopWaits() throws Exception {
+        publisher.holdStores();
+        CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(request("/v1/track", WRITE_KEY, TRACK),
+                HttpResponse.BodyHandlers.ofString());
+        for (int i = 0; i < 100 && publisher.published().isEmpty(); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(publisher.published()).hasSize(1);
+
+        // new connections go to each event loop in turn: a loop waiting for the store would leave one unanswered
+        for (int i = 0; i < 4; i++) {
+            assertThat(onNewConnection("GET /v1/track HTTP/1.1\r\nHost: hub\r\nConnection: close\r\n\r\n"))
+                    .isEqualTo("HTTP/1.1 405 Method Not Allowed");
+        }
+        assertThat(waiting).isNotDone();
+
+        publisher.release();
+        assertThat(waiting.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+
+    private String trackRequest() {
+        String basic = Base64.getEncoder().encodeToString((WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8));
+        byte[] body = TRACK.getBytes(StandardCharsets.UTF_8);
+        return "POST /v1/track HTTP/1.1\r\nHost: hub\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                + "Authorization: Basic " + basic + "\r\nContent-Length: " + body.length + "\r\n\r\n" + TRACK;
+    }
+
+    /** Sends one request on a connection of its own and returns the status line of its answer. */
+    private String onNewConnection(String request) throws Exception {
+        int port = producer.getCamelContext().hasService(VertxPlatformHttpServer.class).getPort();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    @Test
+    void aRouteThatFailsUnhandledIsAnswered500WithoutItsMessage() throws Exception {
+        publisher.failWith(new IllegalStateException("internal detail " + WRITE_KEY));
+
+        HttpResponse<String> response = post("/v1/track", WRITE_KEY, TRACK);
+
+        assertRefused(response, 500, "internal_error");
+        assertThat(response.body()).doesNotContain("internal detail").doesNotContain(WRITE_KEY);
+    }
+
+    @Test
+    void aPlatformHttpRouteOfTheUsersOwnRunsOnAWorkerThread() throws Exception {
+        List<String> threads = new CopyOnWriteArrayList<>();
+        producer.getCamelContext().addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("platform-http:/own").routeId("own-http")
+                        .process(exchange -> threads.add(Thread.currentThread().getName()))
+                        .setBody(constant("own"));
+            }
+        });
+        try {
+            assertThat(((PlatformHttpConsumerAware) producer.getCamelContext().getRoute("own-http").getConsumer()).getPlatformHttpConsumer())
+                    .isInstanceOfSatisfying(EventLoopHttpConsumer.class, consumer -> assertThat(consumer.onEventLoop()).isFalse());
+
+            HttpResponse<String> response = post("/own", WRITE_KEY, "{}");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("own");
+            assertThat(threads).singleElement().asString().startsWith("vert.x-worker-thread-");
+        } finally {
+            producer.getCamelContext().getRouteController().stopRoute("own-http");
+            producer.getCamelContext().removeRoute("own-http");
+        }
     }
 
     @Test

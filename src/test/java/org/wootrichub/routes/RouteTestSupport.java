@@ -26,6 +26,8 @@ import org.wootrichub.broker.EventPublisher;
             "camel.routecontroller.enabled=false",
             "hub.write-keys=other-key," + RouteTestSupport.WRITE_KEY,
             "hub.ingress.retry-after-seconds=7",
+            // whatever the machine's processors, connections are taken by two event loops
+            "hub.http.event-loops=2",
             // quick in-process retries; a max age of a minute (4 hours by default)
             "wootric.retry.in-process-attempts=" + RouteTestSupport.QUICK_RETRIES,
             "wootric.retry.initial-delay-ms=" + RouteTestSupport.QUICK_RETRY_DELAY_MS,

@@ -1,0 +1,165 @@
+package org.wootrichub.ingress;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumerAware;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wootrichub.broker.EventPublisher;
+import org.wootrichub.observe.LogValues;
+
+/**
+ * Runs its route on the event loop that read the request, and answers from there, instead of handing the request
+ * to a worker thread and waiting on it there until the route is done (Camel's consumer). A step that waits (the
+ * broker's commit) completes asynchronously and continues on the request's event loop ({@link EventPublisher#CONTINUE_ON}), so
+ * no thread is parked per request: on this machine each hand-over between threads costs more than the route's own
+ * work (docs/benchmarks.md, session 11).
+ * <p>
+ * Only for routes whose every step is quick and never blocks; others get Camel's consumer unchanged.
+ */
+public class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventLoopHttpConsumer.class);
+
+    private final Predicate<String> onEventLoop;
+    private volatile boolean eventLoop;
+
+    public EventLoopHttpConsumer(PlatformHttpEndpoint endpoint, Processor processor, List<Handler<RoutingContext>> handlers,
+            String routerName, Predicate<String> onEventLoop) {
+        super(endpoint, processor, handlers, routerName);
+        this.onEventLoop = onEventLoop;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        // platform-http wraps this consumer in its own: the route's consumer is that one
+        eventLoop = getEndpoint().getCamelContext().getRoutes().stream()
+                .anyMatch(route -> route.getConsumer() instanceof PlatformHttpConsumerAware wrapper
+                        && wrapper.getPlatformHttpConsumer() == this && onEventLoop.test(route.getRouteId()));
+        super.doStart();
+    }
+
+    /** Whether this consumer's route runs on the event loop. */
+    public boolean onEventLoop() {
+        return eventLoop;
+    }
+
+    @Override
+    protected void handleRequest(RoutingContext ctx) {
+        if (!eventLoop) {
+            super.handleRequest(ctx);
+            return;
+        }
+        if (isSuspended()) {
+            ctx.response().setStatusCode(503).end();
+            return;
+        }
+        Exchange exchange = createExchange(false);
+        exchange.setPattern(ExchangePattern.InOut);
+        processHttpRequest(exchange, ctx).onComplete(read -> {
+            if (read.failed()) {
+                fail(exchange, ctx, read.cause());
+                return;
+            }
+            ContextInternal context = (ContextInternal) ctx.vertx().getOrCreateContext();
+            Executor continueOn = task -> context.runOnContext(v -> task.run());
+            exchange.setProperty(EventPublisher.CONTINUE_ON, continueOn);
+            try {
+                createUoW(exchange);
+                getAsyncProcessor().process(exchange, doneSync -> {
+                    if (context.isRunningOnContext()) {
+                        respond(exchange, ctx);
+                    } else {
+                        continueOn.execute(() -> respond(exchange, ctx));
+                    }
+                });
+            } catch (Exception e) {
+                fail(exchange, ctx, e);
+            }
+        });
+    }
+
+    private void respond(Exchange exchange, RoutingContext ctx) {
+        if (ctx.response().closed()) {
+            clientGone(exchange, ctx);
+            return;
+        }
+        try {
+            write(exchange, ctx.response()).onComplete(written -> {
+                if (written.succeeded()) {
+                    complete(exchange);
+                } else if (ctx.response().closed()) {
+                    clientGone(exchange, ctx);
+                } else {
+                    fail(exchange, ctx, written.cause());
+                }
+            });
+        } catch (RuntimeException e) {
+            fail(exchange, ctx, e);
+        }
+    }
+
+    /** The client left before its answer (its events are stored all the same): no error of the hub's. */
+    private void clientGone(Exchange exchange, RoutingContext ctx) {
+        LOG.debug("the client of {} left before its answer", LogValues.safe(ctx.request().path()));
+        complete(exchange);
+    }
+
+    /**
+     * The route's reply: its status header, the headers the endpoint's filter lets out, its body as text. A route
+     * that ends with an exception no step handled is answered 500 without its message (it may hold anything).
+     */
+    private io.vertx.core.Future<Void> write(Exchange exchange, HttpServerResponse response) {
+        Exception failure = exchange.getException();
+        if (failure != null) {
+            // Camel's error handler has logged it; the reply says nothing of it
+            LOG.warn("ingress request failed: {}", failure.getClass().getName());
+            return response.setStatusCode(500).putHeader("Content-Type", "application/json")
+                    .end("{\"code\":\"internal_error\",\"message\":\"the request could not be handled\"}");
+        }
+        Message message = exchange.getMessage();
+        response.setStatusCode(message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class));
+        HeaderFilterStrategy filter = getEndpoint().getHeaderFilterStrategy();
+        for (Map.Entry<String, Object> header : message.getHeaders().entrySet()) {
+            Object value = header.getValue();
+            if (value != null && filter != null && !filter.applyFilterToCamelHeaders(header.getKey(), value, exchange)) {
+                if (value instanceof Iterable<?> values) {
+                    values.forEach(one -> response.headers().add(header.getKey(), String.valueOf(one)));
+                } else {
+                    response.putHeader(header.getKey(), value.toString());
+                }
+            }
+        }
+        // the filter keeps Content-Type out, as it does for Camel's own writer, which sets it on its own
+        String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType != null) {
+            response.putHeader("Content-Type", contentType);
+        }
+        String body = message.getBody(String.class);
+        return response.end(body == null ? "" : body);
+    }
+
+    private void fail(Exchange exchange, RoutingContext ctx, Throwable failure) {
+        getExceptionHandler().handleException("Failed handling platform-http endpoint " + getEndpoint().getPath(), failure);
+        ctx.fail(failure);
+        complete(exchange);
+    }
+
+    private void complete(Exchange exchange) {
+        doneUoW(exchange);
+        releaseExchange(exchange, false);
+    }
+}
