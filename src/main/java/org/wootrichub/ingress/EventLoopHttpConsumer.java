@@ -1,5 +1,6 @@
 package org.wootrichub.ingress;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.impl.ContextInternal;
@@ -122,13 +123,13 @@ public class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
      * The route's reply: its status header, the headers the endpoint's filter lets out, its body as text. A route
      * that ends with an exception no step handled is answered 500 without its message (it may hold anything).
      */
-    private io.vertx.core.Future<Void> write(Exchange exchange, HttpServerResponse response) {
+    private Future<Void> write(Exchange exchange, HttpServerResponse response) {
         Exception failure = exchange.getException();
         if (failure != null) {
             // Camel's error handler has logged it; the reply says nothing of it
             LOG.warn("ingress request failed: {}", failure.getClass().getName());
             return response.setStatusCode(500).putHeader("Content-Type", "application/json")
-                    .end("{\"code\":\"internal_error\",\"message\":\"the request could not be handled\"}");
+                    .end(IngressReplies.error("internal_error", "the request could not be handled"));
         }
         Message message = exchange.getMessage();
         response.setStatusCode(message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class));

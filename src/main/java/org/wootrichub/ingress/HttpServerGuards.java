@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -167,7 +168,7 @@ public final class HttpServerGuards {
         // added on the event loop once the server listens, closed with it
         List<HttpServer> siblings = new CopyOnWriteArrayList<>();
         AtomicBoolean closed = new AtomicBoolean();
-        List<Handler<HttpServerRequest>> requestHandler = new CopyOnWriteArrayList<>();
+        AtomicReference<Handler<HttpServerRequest>> requestHandler = new AtomicReference<>();
         HttpServer[] self = new HttpServer[1];
         self[0] = proxy(HttpServer.class, server, (method, args) -> {
             if (method.getName().equals("listen")) {
@@ -178,7 +179,7 @@ public final class HttpServerGuards {
                 String host = args != null && args.length > 1 && args[1] instanceof String given ? given : options.getHost();
                 // on the server's event loop, once it listens: the siblings take the loops it does not use
                 Runnable addSiblings = () -> {
-                    if (sharedPort == 0 || requestHandler.isEmpty()) {
+                    if (sharedPort == 0 || requestHandler.get() == null) {
                         return;
                     }
                     EventLoop taken = ((ContextInternal) vertx.getOrCreateContext()).nettyEventLoop();
@@ -188,7 +189,7 @@ public final class HttpServerGuards {
                             break;
                         }
                         if (loop != taken) {
-                            siblings.add(sibling(vertx, (EventLoop) loop, options, watchConnection, requestHandler.get(0),
+                            siblings.add(sibling(vertx, (EventLoop) loop, options, watchConnection, requestHandler.get(),
                                     sharedPort, host, closed));
                             added++;
                         }
@@ -229,8 +230,7 @@ public final class HttpServerGuards {
                     }
                     handler.handle(request);
                 };
-                requestHandler.clear();
-                requestHandler.add(watched);
+                requestHandler.set(watched);
                 server.requestHandler(watched);
                 return self[0];
             }
