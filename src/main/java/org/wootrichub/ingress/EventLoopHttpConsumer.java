@@ -29,11 +29,14 @@ import org.wootrichub.observe.LogValues;
  * no thread is parked per request: on this machine each hand-over between threads costs more than the route's own
  * work (docs/benchmarks.md, session 11).
  * <p>
- * Only for routes whose every step is quick and never blocks; others get Camel's consumer unchanged.
+ * Only for routes whose every step is quick and never blocks; others get Camel's consumer unchanged. A request with
+ * a large body starts its route on a worker thread instead, and still goes on on its event loop once stored.
  */
 public class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventLoopHttpConsumer.class);
+    /** A body longer than this is read on a worker thread: a batch of a few hundred events or more. */
+    public static final int WORKER_BODY_BYTES = 64 * 1024;
 
     private final Predicate<String> onEventLoop;
     private volatile boolean eventLoop;
@@ -78,19 +81,32 @@ public class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
             ContextInternal context = (ContextInternal) ctx.vertx().getOrCreateContext();
             Executor continueOn = task -> context.runOnContext(v -> task.run());
             exchange.setProperty(EventPublisher.CONTINUE_ON, continueOn);
-            try {
-                createUoW(exchange);
-                getAsyncProcessor().process(exchange, doneSync -> {
-                    if (context.isRunningOnContext()) {
-                        respond(exchange, ctx);
-                    } else {
-                        continueOn.execute(() -> respond(exchange, ctx));
-                    }
-                });
-            } catch (Exception e) {
-                fail(exchange, ctx, e);
+            if (ctx.body().length() > WORKER_BODY_BYTES) {
+                // reading a large batch would hold the loop's other connections (2,500 events: about 0.2 s);
+                // a worker thread reads it, and the route still goes on on the loop once the events are stored
+                context.executeBlocking(() -> {
+                    route(exchange, ctx, context, continueOn);
+                    return null;
+                }, false);
+            } else {
+                route(exchange, ctx, context, continueOn);
             }
         });
+    }
+
+    private void route(Exchange exchange, RoutingContext ctx, ContextInternal context, Executor continueOn) {
+        try {
+            createUoW(exchange);
+            getAsyncProcessor().process(exchange, doneSync -> {
+                if (context.isRunningOnContext()) {
+                    respond(exchange, ctx);
+                } else {
+                    continueOn.execute(() -> respond(exchange, ctx));
+                }
+            });
+        } catch (Exception e) {
+            continueOn.execute(() -> fail(exchange, ctx, e));
+        }
     }
 
     private void respond(Exchange exchange, RoutingContext ctx) {

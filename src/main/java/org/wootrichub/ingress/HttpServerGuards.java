@@ -78,8 +78,8 @@ public final class HttpServerGuards {
     private final int eventLoops;
 
     /**
-     * @param options of the Vert.x instance made for each server (its worker pool runs what may wait: the admin API's
-     *     broker requests, platform-http routes other than the ingress)
+     * @param options of the Vert.x instance made for each server (its worker pool runs what may wait or take long: the
+     *     admin API's broker requests, reading large ingress bodies, platform-http routes other than the ingress)
      * @param eventLoops how many event loops take each server's connections
      */
     public HttpServerGuards(Duration idle, Duration header, Duration body, VertxOptions options, int eventLoops) {

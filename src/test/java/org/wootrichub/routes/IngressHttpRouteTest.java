@@ -160,6 +160,23 @@ class IngressHttpRouteTest extends RouteTestSupport {
     }
 
     @Test
+    void aLargeBatchIsReadOnAWorkerThreadAndStillAnsweredOnceStored() throws Exception {
+        StringBuilder batch = new StringBuilder("{\"batch\":[");
+        for (int i = 0; i < 900; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"type\":\"track\",\"userId\":\"u-").append(i)
+                    .append("\",\"event\":\"Signed Up\",\"properties\":{\"plan\":\"pro\",\"seats\":").append(i).append("}}");
+        }
+        String body = batch.append("]}").toString();
+        assertThat(body.length()).isGreaterThan(EventLoopHttpConsumer.WORKER_BODY_BYTES);
+
+        HttpResponse<String> response = post("/v1/batch", WRITE_KEY, body);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(publisher.published()).singleElement().satisfies(result -> assertThat(result.accepted()).hasSize(900));
+        assertThat(publisher.storingThreads()).singleElement().asString().startsWith("vert.x-worker-thread-");
+    }
+
+    @Test
     void aRouteThatFailsUnhandledIsAnswered500WithoutItsMessage() throws Exception {
         publisher.failWith(new IllegalStateException("internal detail " + WRITE_KEY));
 
