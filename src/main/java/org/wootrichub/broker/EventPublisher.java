@@ -114,7 +114,7 @@ public class EventPublisher implements AutoCloseable, AsyncProcessor {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         IntakeResult result = exchange.getMessage().getBody(IntakeResult.class);
-        if (result.accepted().isEmpty() && result.rejected().isEmpty()) {
+        if (result.isEmpty()) {
             callback.done(true);
             return true;
         }
@@ -164,7 +164,7 @@ public class EventPublisher implements AutoCloseable, AsyncProcessor {
 
     /** Returns once the request's events are stored. */
     public void publish(IntakeResult result) {
-        if (result.accepted().isEmpty() && result.rejected().isEmpty()) {
+        if (result.isEmpty()) {
             return;
         }
         awaitStored(store(result));
