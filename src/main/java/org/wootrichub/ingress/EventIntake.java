@@ -2,7 +2,6 @@ package org.wootrichub.ingress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -165,8 +164,17 @@ public final class EventIntake {
         return node;
     }
 
-    private static int utf8Length(String text) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
+    /** The length of the text in UTF-8, counted without encoding it (every event is measured). */
+    static int utf8Length(String text) {
+        int length = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                // two bytes below U+0800, three above; a surrogate pair (two chars) is four
+                length += c < 0x800 || Character.isSurrogate(c) ? 1 : 2;
+            }
+        }
+        return length;
     }
 
     /** Why the event cannot be queued, its size aside (checked on what is written), or null. */

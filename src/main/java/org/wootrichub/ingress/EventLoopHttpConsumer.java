@@ -61,6 +61,15 @@ public class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
         return eventLoop;
     }
 
+    /**
+     * On the event loop, the route's message carries no request header and no body: its first step reads the request
+     * itself ({@link IngressRequest}), and the route drops request headers before going on.
+     */
+    @Override
+    protected Future<Void> populateCamelMessage(RoutingContext ctx, Exchange exchange, Message message) {
+        return eventLoop ? Future.succeededFuture() : super.populateCamelMessage(ctx, exchange, message);
+    }
+
     @Override
     protected void handleRequest(RoutingContext ctx) {
         if (!eventLoop) {

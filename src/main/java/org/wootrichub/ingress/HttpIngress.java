@@ -5,14 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.WebServerRequest;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wootrichub.broker.IntakeResult;
@@ -61,30 +57,30 @@ public class HttpIngress implements Processor {
 
     /** Reads the request of the exchange, as the {@link IntakeResult}. */
     public IntakeResult accept(Exchange exchange) {
-        var in = exchange.getMessage();
-        String path = endpointName(in.getHeader(Exchange.HTTP_URI, String.class));
+        IngressRequest in = IngressRequest.of(exchange.getMessage());
+        String path = endpointName(in.uri());
         String pathType = path == null ? null : SINGLE_PATHS.get(path);
         boolean webhook = "webhook".equals(path);
         boolean batch = "batch".equals(path) || "b".equals(path) || "import".equals(path);
         if (pathType == null && !webhook && !batch) {
             throw new IngressRejection(404, "unknown_path", "no Segment endpoint at this path");
         }
-        if (!"POST".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
+        if (!"POST".equals(in.method())) {
             throw new IngressRejection(405, "method_not_allowed", "the Tracking API takes POST only");
         }
 
         // a webhook signed over its whole body is authenticated by the signature; everything else by a write key
         boolean signed = webhook && webhookSignature.configured();
-        String headerKey = WriteKeys.fromBasicAuth(in.getHeader("Authorization", String.class));
+        String headerKey = WriteKeys.fromBasicAuth(in.header("Authorization"));
         if (!signed && headerKey != null) {
             requireKey(headerKey);
         }
         // the body decides what it is: JSON (after gzip) is read whatever the Content-Type says
-        boolean formLabelled = formLabelled(in.getHeader(Exchange.CONTENT_TYPE, String.class));
+        boolean formLabelled = formLabelled(in.header("Content-Type"));
         byte[] body = asJson(formLabelled,
-                () -> BodyDecoder.decode(rawBody(in), in.getHeader("Content-Encoding", String.class), limits.maxRequestBytes()));
+                () -> BodyDecoder.decode(in.body(), in.header("Content-Encoding"), limits.maxRequestBytes()));
         if (signed) {
-            checkSignature(body, in.getHeader("X-Signature", String.class), headerKey);
+            checkSignature(body, in.header("X-Signature"), headerKey);
         }
         JsonNode root = asJson(formLabelled, () -> StrictJson.parse(body));
         if (!signed && headerKey == null) {
@@ -92,21 +88,12 @@ public class HttpIngress implements Processor {
         }
 
         EventIntake.Shape shape = webhook ? EventIntake.Shape.ANY : batch ? EventIntake.Shape.BATCH : EventIntake.Shape.SINGLE;
-        IntakeResult result = intake.read(root, shape, pathType, clock.instant(), clientIp(exchange));
+        IntakeResult result = intake.read(root, shape, pathType, clock.instant(), clientIp(in));
         if (result.singleEvent() && !result.rejected().isEmpty()) {
             String reason = result.rejected().get(0).reason();
             throw new IngressRejection(400, reason, "the event was not accepted: " + reason);
         }
         return result;
-    }
-
-    /** The request body as it came: the routing context holds it whatever its Content-Type (see {@link IngressFront}). */
-    static byte[] rawBody(Message in) {
-        if (in instanceof HttpMessage http && http.getRequest() instanceof WebServerRequest request) {
-            Buffer buffer = request.routingContext().body().buffer();
-            return buffer == null ? null : buffer.getBytes();
-        }
-        return in.getBody(byte[].class);
     }
 
     static boolean formLabelled(String contentType) {
@@ -160,18 +147,14 @@ public class HttpIngress implements Processor {
         return SegmentJson.text(root, "writeKey");
     }
 
-    private String clientIp(Exchange exchange) {
+    private String clientIp(IngressRequest in) {
         if (trustProxy) {
-            String forwarded = exchange.getMessage().getHeader("X-Forwarded-For", String.class);
+            String forwarded = in.header("X-Forwarded-For");
             if (forwarded != null && !forwarded.isBlank()) {
                 return forwarded.split(",")[0].trim();
             }
         }
-        Object remote = exchange.getMessage().getHeader("CamelVertxPlatformHttpRemoteAddress");
-        if (remote instanceof io.vertx.core.net.SocketAddress address) {
-            return address.hostAddress() != null ? address.hostAddress() : address.host();
-        }
-        return null;
+        return in.remoteHost();
     }
 
     /**

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
@@ -17,6 +19,7 @@ public class HubMetrics {
     private final Supplier<MeterRegistry> registrySource;
     private final List<MeterBinder> binders = new CopyOnWriteArrayList<>();
     private volatile MeterRegistry registry;
+    private final Map<String, Counter> ingressCounters = new ConcurrentHashMap<>();
 
     /** @param registrySource looked up on first use: Camel binds its Prometheus registry after the beans are made */
     public HubMetrics(Supplier<MeterRegistry> registrySource) {
@@ -61,7 +64,8 @@ public class HubMetrics {
     /** Events and requests at ingress, by outcome (accepted, rejected, refused_<status>). */
     public void ingress(String outcome, int count) {
         if (count > 0) {
-            counter("hub.ingress.events", "outcome", outcome).increment(count);
+            // counted for every request on the event loops: a lookup by name and tags there cost more than the count
+            ingressCounters.computeIfAbsent(outcome, key -> counter("hub.ingress.events", "outcome", key)).increment(count);
         }
     }
 

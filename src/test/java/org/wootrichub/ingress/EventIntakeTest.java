@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.wootrichub.event.SegmentJson;
 import org.wootrichub.broker.IntakeResult;
 import org.wootrichub.broker.QueuedEvent;
@@ -377,5 +378,11 @@ class EventIntakeTest {
                     assertThat(r.status()).isEqualTo(400);
                     assertThat(r.code()).isEqualTo("invalid_batch");
                 });
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"", "plain ascii", "caf\u00e9", "\u07ff\u0800", "\u20ac 5", "\uffff", "emoji \ud83d\ude00 and \u00e9"})
+    void anEventIsMeasuredInUtf8AsItWouldBeStored(String text) {
+        assertThat(EventIntake.utf8Length(text)).isEqualTo(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
     }
 }

@@ -149,6 +149,13 @@ class HttpIngressTest {
     }
 
     @Test
+    void aBodyInUtf16IsA400() {
+        // plain ASCII bodies are handed to Jackson as bytes: one in UTF-16 must not be taken for what it encodes
+        byte[] body = "{\"userId\":\"u1\",\"event\":\"E\"}".getBytes(StandardCharsets.UTF_16BE);
+        assertRefused(() -> ingress.accept(request("POST", "/v1/track", body, KEYED)), 400, "invalid_json");
+    }
+
+    @Test
     void wellFormedUtf8AndEscapedPairsAreFine() {
         String body = "{\"userId\":\"Zoë\",\"event\":\"E\",\"properties\":{\"emoji\":\"\uD83D\uDE00\",\"escaped\":\"\\ud83d\\ude00\"}}";
         assertThat(ingress.accept(post("/v1/track", "\uFEFF" + body, KEYED)).accepted()).singleElement()

@@ -3,6 +3,7 @@ package org.wootrichub.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -64,6 +65,18 @@ class IngressRefusalsRouteTest {
         HttpResponse<String> response = post("/v1/track", "application/json", TRACK);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"success\":true}");
+    }
+
+    @Test
+    void aWriteKeyInTheQueryStringIsNoWriteKey() throws Exception {
+        String basic = "Basic " + Base64.getEncoder().encodeToString("test-key:".getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORTS.http + "/v1/track?Authorization="
+                        + URLEncoder.encode(basic, StandardCharsets.UTF_8)))
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(TRACK)).build();
+        HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
+        assertThat(response.body()).contains("\"code\":\"unauthorized\"");
     }
 
     @ParameterizedTest(name = "{0} /v1/track -> 405 JSON, Allow: POST")
