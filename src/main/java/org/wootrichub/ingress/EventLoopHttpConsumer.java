@@ -62,8 +62,9 @@ public class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
     }
 
     /**
-     * On the event loop, the route's message carries no request header and no body: its first step reads the request
-     * itself ({@link IngressRequest}), and the route drops request headers before going on.
+     * On the event loop, the route's message carries no request header and no body: copying every header and query
+     * parameter into Camel's message cost a fifteenth of the loops' time (docs/benchmarks.md, session 12), and the
+     * route's first step reads the request from Vert.x ({@link IngressRequest}). A step put before it sees neither.
      */
     @Override
     protected Future<Void> populateCamelMessage(RoutingContext ctx, Exchange exchange, Message message) {

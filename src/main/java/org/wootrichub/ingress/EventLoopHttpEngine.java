@@ -9,8 +9,9 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
  * Camel's Vert.x engine for platform-http, except that the routes named here run on the request's event loop
- * ({@link EventLoopHttpConsumer}) instead of a worker thread. Every other platform-http route (a user's own route
- * file may block) keeps Camel's consumer.
+ * ({@link EventLoopHttpConsumer}) instead of a worker thread, and their message carries no request header or body
+ * (their first step reads the request from Vert.x, as {@link HttpIngress} does). Every other platform-http route (a
+ * user's own route file may block) keeps Camel's consumer.
  */
 public class EventLoopHttpEngine extends VertxPlatformHttpEngine {
 

@@ -19,10 +19,13 @@ interface IngressRequest {
 
     String method();
 
-    /** The URI as sent, path and query, without scheme and host (Camel's CamelHttpUri). */
+    /** The request target as sent, as Camel's CamelHttpUri has it: path and query (a proxy's absolute form keeps its host). */
     String uri();
 
-    /** The first value of a request header (names case-insensitive), or null. */
+    /**
+     * A request header (names case-insensitive), or null. Sent more than once, Vert.x gives its first value; a test's
+     * Camel message holds one value per name.
+     */
     String header(String name);
 
     /** The body as it came (before any decoding), or null for none. */

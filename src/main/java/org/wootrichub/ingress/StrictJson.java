@@ -76,6 +76,7 @@ public final class StrictJson {
         } catch (JsonProcessingException e) {
             throw invalid("the body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
+            // declared by Jackson's byte reading; from a byte array only a JSON error (above) is possible
             throw invalid("the body is not valid JSON: " + e.getMessage());
         }
         if (root == null || !(root.isObject() || root.isArray())) {

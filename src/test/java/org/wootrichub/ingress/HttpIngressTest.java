@@ -149,6 +149,18 @@ class HttpIngressTest {
     }
 
     @Test
+    void behindATrustedProxyTheSenderIsTheFirstForwardedAddress() {
+        HttpIngress behindProxy = new HttpIngress(new WriteKeys(KEY), new WebhookSignature(SECRET), IngressLimits.SEGMENT,
+                true, Clock.fixed(Instant.parse("2024-05-01T12:00:00Z"), ZoneOffset.UTC));
+        Map<String, String> headers = Map.of("Authorization", basic(KEY), "X-Forwarded-For", " 198.51.100.7 , 10.0.0.1");
+
+        assertThat(behindProxy.accept(post("/v1/track", "{\"userId\":\"u1\",\"event\":\"E\"}", headers)).accepted())
+                .singleElement().satisfies(q -> assertThat(q.json()).contains("\"ip\":\"198.51.100.7\""));
+        assertThat(ingress.accept(post("/v1/track", "{\"userId\":\"u1\",\"event\":\"E\"}", headers)).accepted())
+                .singleElement().satisfies(q -> assertThat(q.json()).doesNotContain("198.51.100.7"));
+    }
+
+    @Test
     void aBodyInUtf16IsA400() {
         // plain ASCII bodies are handed to Jackson as bytes: one in UTF-16 must not be taken for what it encodes
         byte[] body = "{\"userId\":\"u1\",\"event\":\"E\"}".getBytes(StandardCharsets.UTF_16BE);

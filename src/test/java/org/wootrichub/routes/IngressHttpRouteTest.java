@@ -94,6 +94,20 @@ class IngressHttpRouteTest extends RouteTestSupport {
         assertThat(queued.get("type").asText()).isEqualTo("track");
         assertThat(queued.get("receivedAt").asText()).isNotBlank();
         assertThat(queued.get("messageId").asText()).isEqualTo(event.messageId()).isNotBlank();
+        assertThat(queued.at("/context/ip").asText()).as("the connection's address").isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void withoutTrustInAProxyForwardedForIsNotTheSendersAddress() throws Exception {
+        int port = producer.getCamelContext().hasService(VertxPlatformHttpServer.class).getPort();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/track?X-Forwarded-For=192.0.2.9"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json").header("X-Forwarded-For", "198.51.100.7")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString(TRACK)).build();
+
+        assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        QueuedEvent event = publisher.published().get(0).accepted().get(0);
+        assertThat(JSON.readTree(event.json()).at("/context/ip").asText()).isEqualTo("127.0.0.1");
     }
 
     @Test
