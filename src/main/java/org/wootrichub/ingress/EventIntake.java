@@ -81,10 +81,11 @@ public final class EventIntake {
             }
             EventNormaliser.normalise(event, batch, receivedAt, clientIp);
             String normalised = SegmentJson.write(event);
-            if (utf8Length(normalised) > limits.maxEventBytes() || asSent.mayBeLarger(event)) {
+            boolean tooLarge = utf8Length(normalised) > limits.maxEventBytes();
+            if (tooLarge || asSent.mayBeLarger(event)) {
                 // the batch's context and integrations are merged in by now: the limit holds for what is stored
                 String original = SegmentJson.write(asSent.restore(event));
-                if (utf8Length(normalised) > limits.maxEventBytes() || utf8Length(original) > limits.maxEventBytes()) {
+                if (tooLarge || utf8Length(original) > limits.maxEventBytes()) {
                     rejected.add(new RejectedEvent(i, "event_too_large", original));
                     continue;
                 }

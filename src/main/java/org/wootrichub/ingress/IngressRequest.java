@@ -1,7 +1,6 @@
 package org.wootrichub.ingress;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.WebServerRequest;
@@ -67,8 +66,7 @@ interface IngressRequest {
 
         @Override
         public String remoteHost() {
-            HttpServerRequest request = context.request();
-            return host(request.remoteAddress());
+            return host(context.request().remoteAddress());
         }
     }
 
