@@ -353,6 +353,9 @@ public class HubConfiguration implements CamelConfiguration {
         return new EventPublisher(connectionFactory, queues, metrics, id -> {
             EmbeddedBroker broker = embeddedBroker;
             return broker != null && broker.storedOnEventsQueue(id);
+        }, () -> {
+            EmbeddedBroker broker = embeddedBroker;
+            return broker == null ? null : broker.groupSession();
         });
     }
 

@@ -102,6 +102,15 @@ public class EmbeddedBroker extends ServiceSupport {
         LOG.info("Embedded Artemis broker started, journal in {}", broker.toAbsolutePath());
     }
 
+    /**
+     * A session that stores groups of events straight into this broker, without a client connection; null when the
+     * broker is not running.
+     */
+    public GroupSession groupSession() {
+        EmbeddedActiveMQ running = server;
+        return running == null ? null : new EmbeddedGroupSession(running.getActiveMQServer(), queues);
+    }
+
     /** Events the broker dropped as duplicates (same messageId within the duplicate-detection window) since start. */
     public long duplicates() {
         return duplicates.get();

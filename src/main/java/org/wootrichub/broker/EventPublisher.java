@@ -9,7 +9,6 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 import jakarta.jms.TransactionRolledBackException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import org.apache.activemq.artemis.api.core.ActiveMQTransactionRolledBackException;
 import org.apache.camel.Exchange;
@@ -43,15 +43,19 @@ import org.wootrichub.observe.HubMetrics;
  * Group commit: a writer thread takes the requests that arrived while it was committing its last group and stores
  * them all in one broker transaction, so concurrent requests share one journal sync, and a paged backlog costs the
  * broker one page transaction per group instead of one per event (about 150 bytes of heap per event with
- * non-transactional sends). Each caller waits for its own group's commit. A few writers work side by side, so that
- * a group is being filled while another waits for its sync (measured in docs/benchmarks.md: one writer reached a
- * quarter of the plain JMS rate with single-event requests, four about as much as two or eight, near the JMS rate).
+ * non-transactional sends). Each caller waits for its own group's commit. A few writers work side by side. With the
+ * embedded broker a writer stores its group through the broker's own {@link GroupSession}, hands the commit to the
+ * journal and goes on with the next group: the journal syncs the commits that meet in its buffer together, and
+ * each group's requests go on when its commit is synced. With an external broker a writer's JMS commit waits for the
+ * broker's answer, and the next group fills meanwhile (measured in docs/benchmarks.md: the embedded broker's own
+ * session took a fifth more single-event requests per second than JMS over the in-VM connector, session 13).
  * <p>
  * Artemis ignores a whole transaction that contains one duplicate id, so duplicates are dropped before they are sent:
  * an event whose messageId the broker has stored (its duplicate-id cache, when the broker is embedded) or that came
- * earlier in the same group is not sent, and a group waits for another writer's group that holds one of its ids. A duplicate this check cannot see (an external broker, another hub on the
- * same broker) or a failover rolls the group back; then each of its requests is stored again outside a transaction,
- * event by event, where the broker drops a duplicate on its own instead of the others with it.
+ * earlier in the same group is not sent, and a group waits for an earlier group, not yet stored, that holds one of
+ * its ids. A duplicate this check cannot see (an external broker, another hub on the same broker) or a failover rolls
+ * the group back; then each of its requests is stored again outside a transaction, event by event, where the broker
+ * drops a duplicate on its own instead of the others with it.
  * <p>
  * Queue ingress calls this from inside a transacted consumer: the writer's session is its own, so the consumer's
  * transaction never holds an event whose duplicate would roll it back.
@@ -66,12 +70,14 @@ public class EventPublisher implements AutoCloseable, AsyncProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
 
-    private static final long STORE_TIMEOUT_SECONDS = 30;
+    /** How long a request waits for its events to be stored before it is answered as not stored. */
+    public static final long STORE_TIMEOUT_SECONDS = 30;
     /** A group is closed at this many messages: the broker holds an open transaction's messages in memory. */
     private static final int MAX_GROUP_MESSAGES = 2_500;
     /**
-     * Writers, each committing its own group: while one waits for its journal sync the next takes what has arrived,
-     * and the broker's journal writes their commits with one sync when they come together.
+     * Writers, each committing its own group: while one waits for its broker's answer the next takes what has
+     * arrived, and the broker's journal writes their commits with one sync when they come together. With the embedded
+     * broker no writer waits, and more writers change nothing measurable (docs/benchmarks.md, session 13).
      */
     private static final int WRITERS = 4;
 
@@ -79,6 +85,7 @@ public class EventPublisher implements AutoCloseable, AsyncProcessor {
     private final QueueNames queues;
     private final HubMetrics metrics;
     private final Predicate<String> storedBefore;
+    private final Supplier<GroupSession> embeddedSession;
     private final LinkedBlockingQueue<Request> waiting = new LinkedBlockingQueue<>();
     /** The messageIds of the groups being stored, each with its group's end. */
     private final ConcurrentHashMap<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
@@ -95,10 +102,21 @@ public class EventPublisher implements AutoCloseable, AsyncProcessor {
      * @param storedBefore whether the events queue has stored an event with this duplicate id (messageId) before
      */
     public EventPublisher(ConnectionFactory connectionFactory, QueueNames queues, HubMetrics metrics, Predicate<String> storedBefore) {
+        this(connectionFactory, queues, metrics, storedBefore, () -> null);
+    }
+
+    /**
+     * @param storedBefore whether the events queue has stored an event with this duplicate id (messageId) before
+     * @param embeddedSession a new session on the embedded broker, or null when there is none (an external broker,
+     *        or the embedded one not started): the writers then use JMS connections
+     */
+    public EventPublisher(ConnectionFactory connectionFactory, QueueNames queues, HubMetrics metrics, Predicate<String> storedBefore,
+            Supplier<GroupSession> embeddedSession) {
         this.connectionFactory = connectionFactory;
         this.queues = queues;
         this.metrics = metrics;
         this.storedBefore = storedBefore;
+        this.embeddedSession = embeddedSession;
     }
 
     @Override
@@ -237,7 +255,7 @@ public class EventPublisher implements AutoCloseable, AsyncProcessor {
     }
 
     private void writeGroups() {
-        Writer session = null;
+        GroupSession session = null;
         List<Request> group = new ArrayList<>();
         while (!closed) {
             try {
@@ -263,10 +281,11 @@ public class EventPublisher implements AutoCloseable, AsyncProcessor {
                 failAll(group, new JMSException("the hub is stopping"));
                 break;
             }
+            CompletableFuture<Void> stored = null;
             try {
                 if (session != null) {
                     try {
-                        session.storeInOneTransaction(group);
+                        stored = storeInOneTransaction(session, group);
                     } catch (JMSException | RuntimeException e) {
                         if (e instanceof JMSException j && rolledBack(j)) {
                             throw e;
@@ -278,10 +297,9 @@ public class EventPublisher implements AutoCloseable, AsyncProcessor {
                     }
                 }
                 if (session == null) {
-                    session = new Writer(connectionFactory.createConnection());
-                    session.storeInOneTransaction(group);
+                    session = openSession();
+                    stored = storeInOneTransaction(session, group);
                 }
-                group.forEach(Request::stored);
             } catch (JMSException e) {
                 if (!rolledBack(e)) {
                     failAll(group, e);
@@ -301,9 +319,24 @@ public class EventPublisher implements AutoCloseable, AsyncProcessor {
                     session.close();
                     session = null;
                 }
-            } finally {
+            }
+            List<Request> committed = List.copyOf(group);
+            Runnable release = () -> {
                 claimedIds.forEach(id -> inFlight.remove(id, groupDone));
                 groupDone.complete(null);
+            };
+            if (stored == null) {
+                release.run();
+            } else {
+                // the claims are let go once the broker has stored the group, or given up on it
+                stored.orTimeout(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((done, failure) -> {
+                    release.run();
+                    if (failure == null) {
+                        committed.forEach(Request::stored);
+                    } else {
+                        failAll(committed, failure instanceof Exception x ? x : new JMSException(String.valueOf(failure)));
+                    }
+                });
             }
             group.clear();
         }
@@ -313,10 +346,10 @@ public class EventPublisher implements AutoCloseable, AsyncProcessor {
     }
 
     /**
-     * Claims the messageIds of a group against the other writers' groups still open. The broker checks a duplicate
+     * Claims the messageIds of a group against the groups not yet stored. The broker checks a duplicate
      * against what is committed, so two open transactions holding the same id would both be stored. A group that
      * meets an id another group holds lets go of its own claims (so that no two writers wait for each other), waits
-     * until that group is committed or given up, and claims again; the id is then found stored, or is its to send.
+     * until that group is stored or given up, and claims again; the id is then found stored, or is its to send.
      */
     private Set<String> claim(List<Request> group, CompletableFuture<Void> groupDone) throws InterruptedException {
         while (true) {
@@ -370,82 +403,41 @@ public class EventPublisher implements AutoCloseable, AsyncProcessor {
         return false;
     }
 
-    /** The writer's connection and transacted session, kept from group to group. */
-    private final class Writer {
-        private final Connection connection;
-        private final Session session;
-        private final MessageProducer producer;
-        private final Queue events;
-        private final Queue rejected;
-
-        Writer(Connection connection) throws JMSException {
-            this.connection = connection;
-            try {
-                session = connection.createSession(true, Session.SESSION_TRANSACTED);
-                producer = session.createProducer(null);
-                producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-                events = session.createQueue(queues.events());
-                rejected = session.createQueue(queues.rejected());
-            } catch (JMSException | RuntimeException e) {
-                connection.close();
-                throw e;
-            }
-        }
-
-        void storeInOneTransaction(List<Request> group) throws JMSException {
-            Set<String> inGroup = new HashSet<>();
-            // without a completion listener every durable send waits for the broker's answer, one after the other,
-            // even in a transaction; with one they stream, and the commit answers for all of them
-            Confirmations sent = new Confirmations(0);
-            try {
-                for (Request request : group) {
-                    for (RejectedEvent event : request.result.rejected()) {
-                        TextMessage message = session.createTextMessage(event.json());
-                        message.setStringProperty(HubHeaders.REASON, event.reason());
-                        producer.send(rejected, message, sent);
-                    }
-                    for (QueuedEvent event : request.result.accepted()) {
-                        if (event.messageId() != null && (!inGroup.add(event.messageId()) || storedBefore.test(event.messageId()))) {
-                            LOG.debug("A duplicate event was not stored again (its messageId was stored before)");
-                            continue;
-                        }
-                        producer.send(events, queuedMessage(session, event), sent);
-                    }
+    /**
+     * Sends the group's events into the session's transaction and commits it. An event whose messageId came earlier in
+     * the group or that the broker has stored is left out: Artemis would roll the whole transaction back for it.
+     */
+    private CompletableFuture<Void> storeInOneTransaction(GroupSession session, List<Request> group) throws JMSException {
+        Set<String> inGroup = new HashSet<>();
+        try {
+            for (Request request : group) {
+                for (RejectedEvent event : request.result.rejected()) {
+                    session.sendRejected(event);
                 }
-                session.commit();
-                sent.failIfAny();
-            } catch (JMSException e) {
-                if (!rolledBack(e)) {
-                    rollbackQuietly();
+                for (QueuedEvent event : request.result.accepted()) {
+                    if (event.messageId() != null && (!inGroup.add(event.messageId()) || storedBefore.test(event.messageId()))) {
+                        LOG.debug("A duplicate event was not stored again (its messageId was stored before)");
+                        continue;
+                    }
+                    session.sendQueued(event);
                 }
-                throw e;
-            } catch (RuntimeException e) {
-                rollbackQuietly();
-                throw e;
             }
-        }
-
-        private void rollbackQuietly() {
-            try {
-                session.rollback();
-            } catch (JMSException | RuntimeException ignored) {
-                // the session is closed with its connection next
+            return session.commit();
+        } catch (JMSException e) {
+            if (!rolledBack(e)) {
+                session.rollbackQuietly();
             }
-        }
-
-        void close() {
-            try {
-                connection.close();
-            } catch (JMSException | RuntimeException e) {
-                LOG.debug("Closing the writer's broker connection failed: {}", e.getMessage());
-            }
+            throw e;
+        } catch (RuntimeException e) {
+            session.rollbackQuietly();
+            throw e;
         }
     }
 
-    private static TextMessage queuedMessage(Session session, QueuedEvent event) throws JMSException {
-        TextMessage message = session.createTextMessage(event.json());
-        HubHeaders.stampQueuedEvent(message, event.type(), event.userKey(), event.messageId());
-        return message;
+    /** The embedded broker's own session when there is one, else a JMS connection's. */
+    private GroupSession openSession() throws JMSException {
+        GroupSession embedded = embeddedSession.get();
+        return embedded != null ? embedded : new JmsGroupSession(connectionFactory.createConnection(), queues);
     }
 
     /**
@@ -461,14 +453,12 @@ public class EventPublisher implements AutoCloseable, AsyncProcessor {
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
             Queue rejected = session.createQueue(queues.rejected());
             for (RejectedEvent event : result.rejected()) {
-                TextMessage message = session.createTextMessage(event.json());
-                message.setStringProperty(HubHeaders.REASON, event.reason());
-                producer.send(rejected, message);
+                producer.send(rejected, JmsGroupSession.rejectedMessage(session, event));
             }
             Queue events = session.createQueue(queues.events());
             Confirmations confirmations = new Confirmations(result.accepted().size());
             for (QueuedEvent event : result.accepted()) {
-                producer.send(events, queuedMessage(session, event), confirmations);
+                producer.send(events, JmsGroupSession.queuedMessage(session, event), confirmations);
             }
             confirmations.await(STORE_TIMEOUT_SECONDS);
             request.stored();
@@ -524,13 +514,6 @@ public class EventPublisher implements AutoCloseable, AsyncProcessor {
         public void onException(Message message, Exception exception) {
             failure.compareAndSet(null, exception);
             pending.countDown();
-        }
-
-        void failIfAny() throws JMSException {
-            Exception e = failure.get();
-            if (e != null) {
-                throw e instanceof JMSException j ? j : new JMSException(e.getMessage());
-            }
         }
 
         void await(long seconds) throws InterruptedException, JMSException {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.TextMessage;
 import jakarta.jms.Message;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
@@ -18,7 +21,8 @@ import java.util.function.Predicate;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.wootrichub.it.HubDefaults;
 import org.apache.logging.log4j.Level;
@@ -28,8 +32,14 @@ import org.wootrichub.observe.HubMetrics;
 /**
  * The publisher against a real embedded broker: requests stored together in one transaction, each caller answered
  * only once its own events are on the queue, and a duplicate messageId dropped without the events stored with it.
+ * Each test runs both ways a writer stores: through the embedded broker's own session, as the hub does with it, and
+ * through a JMS connection, as with an external broker.
  */
 class EventPublisherTest {
+
+    enum Way {
+        EMBEDDED_SESSION, JMS
+    }
 
     @TempDir
     Path data;
@@ -56,8 +66,9 @@ class EventPublisherTest {
         broker.stop();
     }
 
-    private EventPublisher publisher(Predicate<String> storedBefore) {
-        publisher = new EventPublisher(factory, HubDefaults.queues(), new HubMetrics(() -> meters), storedBefore);
+    private EventPublisher publisher(Way way, Predicate<String> storedBefore) {
+        publisher = new EventPublisher(factory, HubDefaults.queues(), new HubMetrics(() -> meters), storedBefore,
+                way == Way.EMBEDDED_SESSION ? broker::groupSession : () -> null);
         return publisher;
     }
 
@@ -83,9 +94,10 @@ class EventPublisherTest {
         }
     }
 
-    @Test
-    void aDuplicateOfAStoredEventIsDroppedAndTheEventsWithItAreStored() throws Exception {
-        EventPublisher publisher = publisher(broker::storedOnEventsQueue);
+    @ParameterizedTest
+    @EnumSource(Way.class)
+    void aDuplicateOfAStoredEventIsDroppedAndTheEventsWithItAreStored(Way way) throws Exception {
+        EventPublisher publisher = publisher(way, broker::storedOnEventsQueue);
         try (CapturedLogs logs = new CapturedLogs(Level.DEBUG, "org.wootrichub")) {
             publisher.publish(request("m1", "m2"));
             publisher.publish(request("m2", "m3", "m3", "m4"));
@@ -96,10 +108,11 @@ class EventPublisherTest {
         }
     }
 
-    @Test
-    void aDuplicateTheCheckCannotSeeRollsTheGroupBackAndItsEventsAreStoredOneByOne() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Way.class)
+    void aDuplicateTheCheckCannotSeeRollsTheGroupBackAndItsEventsAreStoredOneByOne(Way way) throws Exception {
         // as with an external broker: nothing is known of what was stored before
-        EventPublisher publisher = publisher(id -> false);
+        EventPublisher publisher = publisher(way, id -> false);
         try (CapturedLogs logs = new CapturedLogs(Level.DEBUG, "org.wootrichub")) {
             publisher.publish(request("m1", "m2"));
             publisher.publish(request("m2", "m3"));
@@ -110,9 +123,10 @@ class EventPublisherTest {
         }
     }
 
-    @Test
-    void concurrentRequestsAreEachAnsweredOnlyOnceTheirOwnEventsAreStored() throws Exception {
-        EventPublisher publisher = publisher(broker::storedOnEventsQueue);
+    @ParameterizedTest
+    @EnumSource(Way.class)
+    void concurrentRequestsAreEachAnsweredOnlyOnceTheirOwnEventsAreStored(Way way) throws Exception {
+        EventPublisher publisher = publisher(way, broker::storedOnEventsQueue);
         int requests = 400;
         ExecutorService callers = Executors.newFixedThreadPool(32);
         try (Connection connection = factory.createConnection();
@@ -141,5 +155,42 @@ class EventPublisherTest {
         }
         List<String> ids = queued();
         assertThat(ids).hasSize(requests).doesNotHaveDuplicates();
+    }
+
+    /** The hub's consumers and the admin API read JMS messages: an event reads the same whichever way it was stored. */
+    @ParameterizedTest
+    @EnumSource(Way.class)
+    void storedEventsReadAsTheTextMessagesAJmsProducerSends(Way way) throws Exception {
+        String json = "{\"type\":\"track\",\"text\":\"caf\u00e9 \ud83d\ude00\"}";
+        publisher(way, broker::storedOnEventsQueue).publish(new IntakeResult(
+                List.of(new QueuedEvent(json, "m1", "user-1", "track"), new QueuedEvent(json, null, "user-2", "identify")),
+                List.of(new RejectedEvent(1, "not an object", "[1]")), false));
+
+        try (Connection connection = factory.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            MessageConsumer events = session.createConsumer(session.createQueue(HubDefaults.queues().events()));
+            TextMessage first = (TextMessage) events.receive(5_000);
+            assertThat(first.getText()).isEqualTo(json);
+            assertThat(first.getStringProperty(HubHeaders.NORMALISED)).isEqualTo("true");
+            assertThat(first.getStringProperty(HubHeaders.SEGMENT_TYPE)).isEqualTo("track");
+            assertThat(first.getStringProperty(HubHeaders.USER_KEY)).isEqualTo("user-1");
+            assertThat(first.getStringProperty(HubHeaders.GROUP_ID)).isEqualTo("user-1");
+            assertThat(first.getStringProperty(HubHeaders.DUPLICATE_ID)).isEqualTo("m1");
+            assertThat(first.getJMSMessageID()).startsWith("ID:");
+            assertThat(first.getJMSTimestamp()).isGreaterThan(0);
+            assertThat(first.getJMSDeliveryMode()).isEqualTo(DeliveryMode.PERSISTENT);
+            assertThat(first.getJMSPriority()).isEqualTo(4);
+            TextMessage second = (TextMessage) events.receive(5_000);
+            assertThat(second.getStringProperty(HubHeaders.SEGMENT_TYPE)).isEqualTo("identify");
+            assertThat(second.getStringProperty(HubHeaders.DUPLICATE_ID)).isNull();
+            assertThat(second.getJMSMessageID()).isNotEqualTo(first.getJMSMessageID());
+            assertThat(events.receive(200)).isNull();
+
+            Message rejected = session.createConsumer(session.createQueue(HubDefaults.queues().rejected())).receive(5_000);
+            assertThat(((TextMessage) rejected).getText()).isEqualTo("[1]");
+            assertThat(rejected.getStringProperty(HubHeaders.REASON)).isEqualTo("not an object");
+            assertThat(rejected.getJMSDeliveryMode()).isEqualTo(DeliveryMode.PERSISTENT);
+        }
     }
 }

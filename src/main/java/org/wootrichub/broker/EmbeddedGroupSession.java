@@ -1,0 +1,169 @@
+package org.wootrichub.broker;
+
+import jakarta.jms.JMSException;
+import java.util.concurrent.CompletableFuture;
+import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.io.IOCallback;
+import org.apache.activemq.artemis.core.message.impl.CoreMessage;
+import org.apache.activemq.artemis.core.persistence.OperationContext;
+import org.apache.activemq.artemis.core.persistence.StorageManager;
+import org.apache.activemq.artemis.core.postoffice.PostOffice;
+import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.apache.activemq.artemis.core.transaction.impl.TransactionImpl;
+import org.apache.activemq.artemis.utils.UUIDGenerator;
+
+/**
+ * Stores a group's events straight into the embedded broker's post office, in one broker transaction, on the writer's
+ * own thread. A JMS session on the in-VM connector hands every send, its confirmation and the commit from thread to
+ * thread on the way in and out; on two cores those hand-overs, not the journal's sync, were most of what a request
+ * waited for (docs/benchmarks.md, session 13). The messages are the ones a JMS producer makes of a TextMessage (type,
+ * body, JMSMessageID, timestamp, priority, JMSXGroupID), so the hub's JMS consumers and the admin API read them
+ * unchanged; the broker's duplicate detection, paging and journal work as for a client's transaction.
+ */
+final class EmbeddedGroupSession implements GroupSession {
+
+    private static final byte JMS_DEFAULT_PRIORITY = 4;
+    /** What a text message's body and properties take beyond its text, to size its buffer at once. */
+    private static final int MESSAGE_OVERHEAD_BYTES = 512;
+
+    private final StorageManager storage;
+    private final PostOffice postOffice;
+    private final OperationContext context;
+    private final SimpleString events;
+    private final SimpleString rejected;
+    private Transaction transaction;
+
+    EmbeddedGroupSession(ActiveMQServer server, QueueNames queues) {
+        this.storage = server.getStorageManager();
+        this.postOffice = server.getPostOffice();
+        // the session's own: the commit's completion is tracked on it, whichever thread the writer is
+        this.context = storage.newContext(server.getExecutorFactory().getExecutor());
+        this.events = SimpleString.of(queues.events());
+        this.rejected = SimpleString.of(queues.rejected());
+    }
+
+    @Override
+    public void sendRejected(RejectedEvent event) throws JMSException {
+        CoreMessage message = textMessage(rejected, event.json());
+        message.putStringProperty(HubHeaders.REASON, event.reason());
+        route(message);
+    }
+
+    @Override
+    public void sendQueued(QueuedEvent event) throws JMSException {
+        CoreMessage message = textMessage(events, event.json());
+        message.putStringProperty(HubHeaders.NORMALISED, "true");
+        message.putStringProperty(HubHeaders.SEGMENT_TYPE, event.type());
+        message.setGroupID(event.userKey());
+        message.putStringProperty(HubHeaders.USER_KEY, event.userKey());
+        if (event.messageId() != null) {
+            message.putStringProperty(HubHeaders.DUPLICATE_ID, event.messageId());
+        }
+        route(message);
+    }
+
+    private CoreMessage textMessage(SimpleString address, String text) {
+        CoreMessage message = new CoreMessage(storage.generateID(), text.length() * 2 + MESSAGE_OVERHEAD_BYTES);
+        message.setType(Message.TEXT_TYPE);
+        message.setDurable(true);
+        message.setPriority(JMS_DEFAULT_PRIORITY);
+        message.setTimestamp(System.currentTimeMillis());
+        message.setUserID(UUIDGenerator.getInstance().generateUUID());
+        message.setAddress(address);
+        message.setRoutingType(RoutingType.ANYCAST);
+        // how ActiveMQTextMessage writes its text, and reads it back on the consumer's side
+        message.getBodyBuffer().writeNullableSimpleString(SimpleString.of(text));
+        return message;
+    }
+
+    private void route(CoreMessage message) throws JMSException {
+        storage.setContext(context);
+        try {
+            if (transaction == null) {
+                transaction = new TransactionImpl(storage);
+            }
+            RoutingStatus status = postOffice.route(message, transaction, false);
+            if (status != RoutingStatus.OK && status != RoutingStatus.DUPLICATED_ID) {
+                // a duplicate has marked the transaction rollback-only, and its commit says so; anything else
+                // (no queue bound to the address) would drop the event without a word
+                throw new JMSException("the broker did not route an event to " + message.getAddress() + ": " + status);
+            }
+        } catch (JMSException e) {
+            throw e;
+        } catch (Exception e) {
+            throw jmsException(e);
+        } finally {
+            storage.clearContext();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> commit() throws JMSException {
+        Transaction committing = transaction;
+        transaction = null;
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        if (committing == null) {
+            stored.complete(null);
+            return stored;
+        }
+        storage.setContext(context);
+        try {
+            committing.commit();
+            // called once the journal has synced the commit (and everything this context wrote before it)
+            storage.afterCompleteOperations(new IOCallback() {
+                @Override
+                public void done() {
+                    stored.complete(null);
+                }
+
+                @Override
+                public void onError(int errorCode, String errorMessage) {
+                    stored.completeExceptionally(new JMSException("the broker's journal failed (" + errorCode + "): " + errorMessage));
+                }
+            });
+        } catch (Exception e) {
+            throw jmsException(e);
+        } finally {
+            storage.clearContext();
+        }
+        return stored;
+    }
+
+    @Override
+    public void rollbackQuietly() {
+        Transaction dropped = transaction;
+        transaction = null;
+        if (dropped == null) {
+            return;
+        }
+        storage.setContext(context);
+        try {
+            dropped.rollback();
+        } catch (Exception ignored) {
+            // nothing of the transaction is stored either way
+        } finally {
+            storage.clearContext();
+        }
+    }
+
+    @Override
+    public void close() {
+        rollbackQuietly();
+    }
+
+    /** Keeps the broker's exception as the cause: {@link EventPublisher#rolledBack} looks for it there. */
+    private static JMSException jmsException(Throwable e) {
+        // not a duplicate's message: Artemis writes the whole duplicate message into it
+        String what = e instanceof ActiveMQDuplicateIdException ? "a duplicate id rolled the transaction back"
+                : e instanceof ActiveMQException a ? a.getType() + ": " + a.getMessage() : String.valueOf(e);
+        JMSException jms = new JMSException(what);
+        jms.initCause(e);
+        return jms;
+    }
+}
