@@ -9,6 +9,7 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
@@ -109,6 +110,12 @@ public class EmbeddedBroker extends ServiceSupport {
     public GroupSession groupSession() {
         EmbeddedActiveMQ running = server;
         return running == null ? null : new EmbeddedGroupSession(running.getActiveMQServer(), queues);
+    }
+
+    /** The running broker, or null (for tests that set its state). */
+    ActiveMQServer activeServer() {
+        EmbeddedActiveMQ running = server;
+        return running == null ? null : running.getActiveMQServer();
     }
 
     /** Events the broker dropped as duplicates (same messageId within the duplicate-detection window) since start. */

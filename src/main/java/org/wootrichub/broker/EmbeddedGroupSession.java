@@ -2,18 +2,23 @@ package org.wootrichub.broker;
 
 import jakarta.jms.JMSException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQIOErrorException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
+import org.apache.activemq.artemis.core.paging.PagingManager;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
 import org.apache.activemq.artemis.core.postoffice.PostOffice;
 import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.LargeServerMessage;
+import org.apache.activemq.artemis.core.persistence.impl.journal.LargeServerMessageImpl;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.apache.activemq.artemis.core.transaction.impl.TransactionImpl;
 import org.apache.activemq.artemis.utils.UUIDGenerator;
@@ -34,16 +39,25 @@ final class EmbeddedGroupSession implements GroupSession {
 
     private final StorageManager storage;
     private final PostOffice postOffice;
-    private final OperationContext context;
+    private final PagingManager paging;
+    /** Where the completions of this session's commits run, one after another. */
+    private final Executor completions;
     private final SimpleString events;
     private final SimpleString rejected;
     private Transaction transaction;
+    /**
+     * The open transaction's own context, which tracks its writes. Not one per session: a context completes a
+     * callback once as many writes have finished as were started before it, whichever they were, and the page writer
+     * may finish a later group's page write before the journal syncs an earlier group's commit. An I/O error also
+     * stays on a context for good.
+     */
+    private OperationContext context;
 
     EmbeddedGroupSession(ActiveMQServer server, QueueNames queues) {
         this.storage = server.getStorageManager();
         this.postOffice = server.getPostOffice();
-        // the session's own: the commit's completion is tracked on it, whichever thread the writer is
-        this.context = storage.newContext(server.getExecutorFactory().getExecutor());
+        this.paging = server.getPagingManager();
+        this.completions = server.getExecutorFactory().getExecutor();
         this.events = SimpleString.of(queues.events());
         this.rejected = SimpleString.of(queues.rejected());
     }
@@ -82,12 +96,22 @@ final class EmbeddedGroupSession implements GroupSession {
         return message;
     }
 
-    private void route(CoreMessage message) throws JMSException {
+    private void route(CoreMessage text) throws JMSException {
+        if (paging.isDiskFull()) {
+            // a client's producer would be held back by the broker's flow control until the disk has room; the
+            // request is answered as not stored at once instead (the client retries)
+            throw new JMSException("the broker's disk is full (past its max-disk-usage)");
+        }
+        if (transaction == null) {
+            context = storage.newContext(completions);
+            transaction = new TransactionImpl(storage);
+        }
         storage.setContext(context);
+        Message message = text;
         try {
-            if (transaction == null) {
-                transaction = new TransactionImpl(storage);
-            }
+            // what the server session does with a client's message: one too large for a journal record (a rejected
+            // batch's original body) is kept as a large message, in a file of its own
+            message = LargeServerMessageImpl.checkLargeMessage(text, storage);
             RoutingStatus status = postOffice.route(message, transaction, false);
             if (status != RoutingStatus.OK && status != RoutingStatus.DUPLICATED_ID) {
                 // a duplicate has marked the transaction rollback-only, and its commit says so; anything else
@@ -97,6 +121,9 @@ final class EmbeddedGroupSession implements GroupSession {
         } catch (JMSException e) {
             throw e;
         } catch (Exception e) {
+            if (e instanceof ActiveMQIOErrorException && message instanceof LargeServerMessage large) {
+                deleteQuietly(large);
+            }
             throw jmsException(e);
         } finally {
             storage.clearContext();
@@ -112,10 +139,11 @@ final class EmbeddedGroupSession implements GroupSession {
             stored.complete(null);
             return stored;
         }
-        storage.setContext(context);
+        OperationContext committed = context;
+        storage.setContext(committed);
         try {
             committing.commit();
-            // called once the journal has synced the commit (and everything this context wrote before it)
+            // called once the journal has synced the commit and the transaction's other writes (its page writes)
             storage.afterCompleteOperations(new IOCallback() {
                 @Override
                 public void done() {
@@ -128,6 +156,10 @@ final class EmbeddedGroupSession implements GroupSession {
                 }
             });
         } catch (Exception e) {
+            if (committing.getState() == Transaction.State.ACTIVE) {
+                // failed before its commit record was written: nothing of it is stored, and it holds broker memory
+                committing.tryRollback();
+            }
             throw jmsException(e);
         } finally {
             storage.clearContext();
@@ -155,6 +187,14 @@ final class EmbeddedGroupSession implements GroupSession {
     @Override
     public void close() {
         rollbackQuietly();
+    }
+
+    private static void deleteQuietly(LargeServerMessage large) {
+        try {
+            large.deleteFile();
+        } catch (Exception ignored) {
+            // the broker's own clean-up of orphaned large-message files removes it at the next start
+        }
     }
 
     /** Keeps the broker's exception as the cause: {@link EventPublisher#rolledBack} looks for it there. */

@@ -1,6 +1,7 @@
 package org.wootrichub.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.jms.Connection;
@@ -10,6 +11,7 @@ import jakarta.jms.TextMessage;
 import jakarta.jms.Message;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
+import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,9 +20,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
+import org.apache.activemq.artemis.core.paging.impl.PagingManagerImpl;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -192,5 +196,47 @@ class EventPublisherTest {
             assertThat(rejected.getStringProperty(HubHeaders.REASON)).isEqualTo("not an object");
             assertThat(rejected.getJMSDeliveryMode()).isEqualTo(DeliveryMode.PERSISTENT);
         }
+    }
+
+    /**
+     * A rejected batch keeps its original body, up to the ingress limit of 500 KB: too large for one journal record (a
+     * JMS client sends it as a large message), it is stored in a file of its own with the events of its group.
+     */
+    @ParameterizedTest
+    @EnumSource(Way.class)
+    void aRejectedBodyTooLargeForAJournalRecordIsStoredWithItsGroup(Way way) throws Exception {
+        String large = "[\"" + "\u00e9x".repeat(150_000) + "\"]";
+        publisher(way, broker::storedOnEventsQueue).publish(new IntakeResult(
+                List.of(new QueuedEvent("{\"messageId\":\"l1\"}", "l1", "user-l1", "track")),
+                List.of(new RejectedEvent(0, "event_too_large", large)), false));
+
+        assertThat(queued()).containsExactly("l1");
+        try (Connection connection = factory.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            Message rejected = session.createConsumer(session.createQueue(HubDefaults.queues().rejected())).receive(5_000);
+            assertThat(((TextMessage) rejected).getText()).isEqualTo(large);
+            assertThat(rejected.getStringProperty(HubHeaders.REASON)).isEqualTo("event_too_large");
+        }
+    }
+
+    /**
+     * A client's producer would be held back by the broker's flow control while the disk is full; the embedded
+     * session answers at once that nothing was stored, and stores again once the disk has room.
+     */
+    @Test
+    void withTheDiskFullTheEmbeddedSessionStoresNothingAndSaysSo() throws Exception {
+        EventPublisher publisher = publisher(Way.EMBEDDED_SESSION, broker::storedOnEventsQueue);
+        Method setDiskFull = PagingManagerImpl.class.getDeclaredMethod("setDiskFull", boolean.class);
+        setDiskFull.setAccessible(true);
+        setDiskFull.invoke(broker.activeServer().getPagingManager(), true);
+
+        assertThatThrownBy(() -> publisher.publish(request("d1", "d2")))
+                .isInstanceOf(BrokerUnavailable.class).hasMessageContaining("disk is full");
+        assertThat(queued()).isEmpty();
+
+        setDiskFull.invoke(broker.activeServer().getPagingManager(), false);
+        publisher.publish(request("d1", "d2"));
+        assertThat(queued()).containsExactly("d1", "d2");
     }
 }
