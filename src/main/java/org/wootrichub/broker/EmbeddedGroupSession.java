@@ -155,10 +155,13 @@ final class EmbeddedGroupSession implements GroupSession {
                     stored.completeExceptionally(new JMSException("the broker's journal failed (" + errorCode + "): " + errorMessage));
                 }
             });
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             if (committing.getState() == Transaction.State.ACTIVE) {
                 // failed before its commit record was written: nothing of it is stored, and it holds broker memory
                 committing.tryRollback();
+            }
+            if (e instanceof Error error) {
+                throw error;
             }
             throw jmsException(e);
         } finally {

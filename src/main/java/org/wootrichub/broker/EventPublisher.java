@@ -223,7 +223,7 @@ public class EventPublisher implements AutoCloseable, AsyncProcessor {
         synchronized (writerLock) {
             if (writers.isEmpty() && !closed) {
                 for (int i = 0; i < WRITERS; i++) {
-                    Thread writer = new Thread(this::writeGroups, "hub-event-writer-" + i);
+                    Thread writer = new Thread(new Writer(), "hub-event-writer-" + i);
                     writer.setDaemon(true);
                     writer.start();
                     writers.add(writer);
@@ -254,99 +254,119 @@ public class EventPublisher implements AutoCloseable, AsyncProcessor {
         }
     }
 
-    private void writeGroups() {
-        GroupSession session = null;
-        List<Request> group = new ArrayList<>();
-        while (!closed) {
+    /** A writer thread: takes groups of waiting requests and stores each in one broker transaction. */
+    private final class Writer implements Runnable {
+        /** Kept from group to group; dropped when it fails, and opened again for the next group. */
+        private GroupSession session;
+
+        @Override
+        public void run() {
+            List<Request> group = new ArrayList<>();
             try {
-                Request first = waiting.poll(1, TimeUnit.SECONDS);
-                if (first == null) {
-                    continue;
+                while (!closed) {
+                    if (!takeGroup(group)) {
+                        continue;
+                    }
+                    CompletableFuture<Void> groupDone = new CompletableFuture<>();
+                    Set<String> claimedIds = claim(group, groupDone);
+                    Runnable release = () -> {
+                        claimedIds.forEach(id -> inFlight.remove(id, groupDone));
+                        groupDone.complete(null);
+                    };
+                    CompletableFuture<Void> stored;
+                    try {
+                        stored = store(group);
+                    } catch (Error e) {
+                        // the writer ends: its claims are let go (else another group with one of its ids would wait
+                        // for good), its requests answered and its transaction dropped
+                        release.run();
+                        failAll(group, new JMSException("the broker's writer failed: " + e));
+                        if (session != null) {
+                            session.rollbackQuietly();
+                        }
+                        throw e;
+                    }
+                    List<Request> committed = List.copyOf(group);
+                    group.clear();
+                    if (stored == null) {
+                        release.run();
+                        continue;
+                    }
+                    // the claims are let go once the broker has stored the group, or given up on it
+                    stored.orTimeout(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((done, failure) -> {
+                        release.run();
+                        if (failure == null) {
+                            committed.forEach(Request::stored);
+                        } else {
+                            failAll(committed, failure instanceof Exception x ? x : new JMSException(String.valueOf(failure)));
+                        }
+                    });
                 }
-                group.add(first);
-                int messages = first.size();
-                Request next;
-                while (messages < MAX_GROUP_MESSAGES && (next = waiting.poll()) != null) {
-                    group.add(next);
-                    messages += next.size();
-                }
-            } catch (InterruptedException e) {
-                break;
-            }
-            CompletableFuture<Void> groupDone = new CompletableFuture<>();
-            Set<String> claimedIds;
-            try {
-                claimedIds = claim(group, groupDone);
             } catch (InterruptedException e) {
                 failAll(group, new JMSException("the hub is stopping"));
-                break;
+            } finally {
+                dropSession();
             }
-            Runnable release = () -> {
-                claimedIds.forEach(id -> inFlight.remove(id, groupDone));
-                groupDone.complete(null);
-            };
-            CompletableFuture<Void> stored = null;
+        }
+
+        /** Fills the group with the requests waiting, up to {@link #MAX_GROUP_MESSAGES}; false if none came. */
+        private boolean takeGroup(List<Request> group) throws InterruptedException {
+            Request first = waiting.poll(1, TimeUnit.SECONDS);
+            if (first == null) {
+                return false;
+            }
+            group.add(first);
+            int messages = first.size();
+            Request next;
+            while (messages < MAX_GROUP_MESSAGES && (next = waiting.poll()) != null) {
+                group.add(next);
+                messages += next.size();
+            }
+            return true;
+        }
+
+        /**
+         * Stores the group in one transaction: the future completes when it is stored. Null when the group is
+         * already dealt with here: refused (each request failed), or rolled back and stored event by event.
+         */
+        private CompletableFuture<Void> store(List<Request> group) {
             try {
                 if (session != null) {
                     try {
-                        stored = storeInOneTransaction(session, group);
+                        return storeInOneTransaction(session, group);
                     } catch (JMSException | RuntimeException e) {
                         if (e instanceof JMSException j && rolledBack(j)) {
                             throw e;
                         }
                         // a session kept from before a broker outage fails once the broker is back: the group is
                         // tried again on a new connection before its requests are refused
-                        session.close();
-                        session = null;
+                        dropSession();
                     }
                 }
-                if (session == null) {
-                    session = openSession();
-                    stored = storeInOneTransaction(session, group);
-                }
+                session = openSession();
+                return storeInOneTransaction(session, group);
             } catch (JMSException e) {
-                if (!rolledBack(e)) {
-                    failAll(group, e);
-                    if (session != null) {
-                        session.close();
-                        session = null;
-                    }
-                } else {
+                if (rolledBack(e)) {
                     // not the exception's message: Artemis puts the duplicate message's properties in it
                     LOG.debug("A group of {} requests was rolled back ({}); storing them event by event", group.size(),
                             e.getClass().getSimpleName());
-                    group.forEach(this::storeEventByEvent);
+                    group.forEach(EventPublisher.this::storeEventByEvent);
+                } else {
+                    failAll(group, e);
+                    dropSession();
                 }
             } catch (RuntimeException e) {
                 failAll(group, e);
-                if (session != null) {
-                    session.close();
-                    session = null;
-                }
-            } catch (Error e) {
-                // the writer ends; its claims must not hold up the other writers' groups for good
-                failAll(group, new JMSException("the broker's writer failed: " + e));
-                release.run();
-                throw e;
+                dropSession();
             }
-            List<Request> committed = List.copyOf(group);
-            if (stored == null) {
-                release.run();
-            } else {
-                // the claims are let go once the broker has stored the group, or given up on it
-                stored.orTimeout(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((done, failure) -> {
-                    release.run();
-                    if (failure == null) {
-                        committed.forEach(Request::stored);
-                    } else {
-                        failAll(committed, failure instanceof Exception x ? x : new JMSException(String.valueOf(failure)));
-                    }
-                });
-            }
-            group.clear();
+            return null;
         }
-        if (session != null) {
-            session.close();
+
+        private void dropSession() {
+            if (session != null) {
+                session.close();
+                session = null;
+            }
         }
     }
 

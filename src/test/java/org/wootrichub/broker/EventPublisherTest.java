@@ -2,6 +2,7 @@ package org.wootrichub.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.jms.Connection;
@@ -13,12 +14,14 @@ import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.apache.activemq.artemis.core.paging.impl.PagingManagerImpl;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -218,6 +221,24 @@ class EventPublisherTest {
             assertThat(((TextMessage) rejected).getText()).isEqualTo(large);
             assertThat(rejected.getStringProperty(HubHeaders.REASON)).isEqualTo("event_too_large");
         }
+    }
+
+    /** A writer that dies (an Error) answers its group and lets go of its ids: the other writers store them. */
+    @ParameterizedTest
+    @EnumSource(Way.class)
+    void aWriterThatDiesLetsGoOfItsGroupsIds(Way way) throws Exception {
+        AtomicBoolean failOnce = new AtomicBoolean(true);
+        EventPublisher publisher = publisher(way, id -> {
+            if (id.equals("e1") && failOnce.getAndSet(false)) {
+                throw new AssertionError("a writer's fault");
+            }
+            return broker.storedOnEventsQueue(id);
+        });
+
+        assertThatThrownBy(() -> publisher.publish(request("e1", "e2"))).isInstanceOf(BrokerUnavailable.class)
+                .hasMessageContaining("writer failed");
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> publisher.publish(request("e1", "e2")));
+        assertThat(queued()).containsExactly("e1", "e2");
     }
 
     /**
