@@ -11,16 +11,17 @@ import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
-import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.paging.PagingManager;
+import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
+import org.apache.activemq.artemis.core.persistence.impl.journal.LargeServerMessageImpl;
 import org.apache.activemq.artemis.core.postoffice.PostOffice;
 import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.LargeServerMessage;
-import org.apache.activemq.artemis.core.persistence.impl.journal.LargeServerMessageImpl;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.apache.activemq.artemis.core.transaction.impl.TransactionImpl;
+import org.apache.activemq.artemis.reader.MessageUtil;
 import org.apache.activemq.artemis.utils.UUIDGenerator;
 
 /**
@@ -65,20 +66,15 @@ final class EmbeddedGroupSession implements GroupSession {
     @Override
     public void sendRejected(RejectedEvent event) throws JMSException {
         CoreMessage message = textMessage(rejected, event.json());
-        message.putStringProperty(HubHeaders.REASON, event.reason());
+        MessageUtil.setStringProperty(message, HubHeaders.REASON, event.reason());
         route(message);
     }
 
     @Override
     public void sendQueued(QueuedEvent event) throws JMSException {
         CoreMessage message = textMessage(events, event.json());
-        message.putStringProperty(HubHeaders.NORMALISED, "true");
-        message.putStringProperty(HubHeaders.SEGMENT_TYPE, event.type());
-        message.setGroupID(event.userKey());
-        message.putStringProperty(HubHeaders.USER_KEY, event.userKey());
-        if (event.messageId() != null) {
-            message.putStringProperty(HubHeaders.DUPLICATE_ID, event.messageId());
-        }
+        HubHeaders.stampQueuedEvent((name, value) -> MessageUtil.setStringProperty(message, name, value), event.type(),
+                event.userKey(), event.messageId());
         route(message);
     }
 

@@ -149,10 +149,26 @@ public final class HubHeaders {
 
     /** Stamps a normalised event for the events queue: its type, its user's message group, its duplicate id. */
     public static void stampQueuedEvent(Message message, String type, String userKey, String duplicateId) throws JMSException {
-        message.setStringProperty(NORMALISED, "true");
-        message.setStringProperty(SEGMENT_TYPE, type);
-        message.setStringProperty(GROUP_ID, userKey);
-        message.setStringProperty(USER_KEY, userKey);
-        message.setStringProperty(DUPLICATE_ID, duplicateId);
+        stampQueuedEvent(message::setStringProperty, type, userKey, duplicateId);
+    }
+
+    /**
+     * The same stamp through any setter of string properties: the embedded broker's own session sets them on the
+     * broker's message, with JMS's names (Artemis's MessageUtil maps JMSXGroupID to the message group as the JMS
+     * client does), so an event reads the same whichever way it was stored.
+     */
+    public static <E extends Exception> void stampQueuedEvent(StringProperties<E> message, String type, String userKey,
+            String duplicateId) throws E {
+        message.set(NORMALISED, "true");
+        message.set(SEGMENT_TYPE, type);
+        message.set(GROUP_ID, userKey);
+        message.set(USER_KEY, userKey);
+        message.set(DUPLICATE_ID, duplicateId);
+    }
+
+    /** Sets a message's string property by its JMS name. */
+    @FunctionalInterface
+    public interface StringProperties<E extends Exception> {
+        void set(String name, String value) throws E;
     }
 }
