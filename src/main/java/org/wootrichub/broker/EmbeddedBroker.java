@@ -108,11 +108,11 @@ public class EmbeddedBroker extends ServiceSupport {
      * broker is not running.
      */
     public GroupSession groupSession() {
-        EmbeddedActiveMQ running = server;
-        return running == null ? null : new EmbeddedGroupSession(running.getActiveMQServer(), queues);
+        ActiveMQServer running = activeServer();
+        return running == null ? null : new EmbeddedGroupSession(running, queues);
     }
 
-    /** The running broker, or null (for tests that set its state). */
+    /** The running broker, or null. */
     ActiveMQServer activeServer() {
         EmbeddedActiveMQ running = server;
         return running == null ? null : running.getActiveMQServer();

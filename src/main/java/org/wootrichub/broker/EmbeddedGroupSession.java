@@ -130,11 +130,10 @@ final class EmbeddedGroupSession implements GroupSession {
     public CompletableFuture<Void> commit() throws JMSException {
         Transaction committing = transaction;
         transaction = null;
-        CompletableFuture<Void> stored = new CompletableFuture<>();
         if (committing == null) {
-            stored.complete(null);
-            return stored;
+            return CompletableFuture.completedFuture(null);
         }
+        CompletableFuture<Void> stored = new CompletableFuture<>();
         OperationContext committed = context;
         storage.setContext(committed);
         try {

@@ -1,11 +1,9 @@
 package org.wootrichub.broker;
 
-import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
-import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
@@ -22,7 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
@@ -481,7 +478,7 @@ public class EventPublisher implements AutoCloseable, AsyncProcessor {
                 producer.send(rejected, JmsGroupSession.rejectedMessage(session, event));
             }
             Queue events = session.createQueue(queues.events());
-            Confirmations confirmations = new Confirmations(result.accepted().size());
+            JmsGroupSession.Confirmations confirmations = new JmsGroupSession.Confirmations(result.accepted().size());
             for (QueuedEvent event : result.accepted()) {
                 producer.send(events, JmsGroupSession.queuedMessage(session, event), confirmations);
             }
@@ -519,36 +516,5 @@ public class EventPublisher implements AutoCloseable, AsyncProcessor {
             return new BrokerUnavailable("the broker did not store the events within " + STORE_TIMEOUT_SECONDS + " s", cause);
         }
         return new BrokerUnavailable("the broker did not store the events: " + cause.getMessage(), cause);
-    }
-
-    /** Counts the broker's confirmations of a request's sends; any failure fails the whole request. */
-    private static final class Confirmations implements CompletionListener {
-        private final java.util.concurrent.CountDownLatch pending;
-        private final AtomicReference<Exception> failure = new AtomicReference<>();
-
-        Confirmations(int count) {
-            this.pending = new java.util.concurrent.CountDownLatch(count);
-        }
-
-        @Override
-        public void onCompletion(Message message) {
-            pending.countDown();
-        }
-
-        @Override
-        public void onException(Message message, Exception exception) {
-            failure.compareAndSet(null, exception);
-            pending.countDown();
-        }
-
-        void await(long seconds) throws InterruptedException, JMSException {
-            if (!pending.await(seconds, TimeUnit.SECONDS)) {
-                throw new JMSException("the broker confirmed " + (pending.getCount()) + " sends too few within " + seconds + " s");
-            }
-            Exception e = failure.get();
-            if (e != null) {
-                throw e instanceof JMSException j ? j : new JMSException(e.getMessage());
-            }
-        }
     }
 }

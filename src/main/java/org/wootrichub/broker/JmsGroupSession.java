@@ -10,6 +10,8 @@ import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +30,7 @@ final class JmsGroupSession implements GroupSession {
      * Without a completion listener every durable send waits for the broker's answer, one after the other, even in a
      * transaction; with one they stream, and the commit answers for all of them.
      */
-    private SendFailures sent = new SendFailures();
+    private Confirmations sent = new Confirmations(0);
 
     JmsGroupSession(Connection connection, QueueNames queues) throws JMSException {
         this.connection = connection;
@@ -56,8 +58,8 @@ final class JmsGroupSession implements GroupSession {
 
     @Override
     public CompletableFuture<Void> commit() throws JMSException {
-        SendFailures committed = sent;
-        sent = new SendFailures();
+        Confirmations committed = sent;
+        sent = new Confirmations(0);
         session.commit();
         committed.failIfAny();
         return CompletableFuture.completedFuture(null);
@@ -65,7 +67,7 @@ final class JmsGroupSession implements GroupSession {
 
     @Override
     public void rollbackQuietly() {
-        sent = new SendFailures();
+        sent = new Confirmations(0);
         try {
             session.rollback();
         } catch (JMSException | RuntimeException ignored) {
@@ -94,17 +96,27 @@ final class JmsGroupSession implements GroupSession {
         return message;
     }
 
-    /** The first failure the broker reported for a send of the transaction. */
-    private static final class SendFailures implements CompletionListener {
+    /**
+     * Counts the broker's confirmations of sends (none to wait for in a transaction, whose commit answers for them);
+     * the first failure fails them all.
+     */
+    static final class Confirmations implements CompletionListener {
+        private final CountDownLatch pending;
         private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+        Confirmations(int count) {
+            this.pending = new CountDownLatch(count);
+        }
 
         @Override
         public void onCompletion(Message message) {
+            pending.countDown();
         }
 
         @Override
         public void onException(Message message, Exception exception) {
             failure.compareAndSet(null, exception);
+            pending.countDown();
         }
 
         void failIfAny() throws JMSException {
@@ -112,6 +124,13 @@ final class JmsGroupSession implements GroupSession {
             if (e != null) {
                 throw e instanceof JMSException j ? j : new JMSException(e.getMessage());
             }
+        }
+
+        void await(long seconds) throws InterruptedException, JMSException {
+            if (!pending.await(seconds, TimeUnit.SECONDS)) {
+                throw new JMSException("the broker confirmed " + pending.getCount() + " sends too few within " + seconds + " s");
+            }
+            failIfAny();
         }
     }
 }
